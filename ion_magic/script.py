@@ -1,0 +1,120 @@
+"""--explain: the plain Python (httpx + pandas) that does what a planned %%ion cell does."""
+
+from __future__ import annotations
+
+import re
+from pprint import pformat
+
+from .operation import PAGE_INFO_ALIAS, OperationPlan, RootPlan
+
+HEADER = '''"""{title}: the plain-Python equivalent of a %%ion cell (written by ion-magic's --explain).
+
+Needs httpx and pandas. Set ION_CLIENT_SECRET (and ION_CLIENT_ID) in the environment, then run it.
+"""
+import os
+
+import httpx
+import pandas as pd
+
+API_URL = {api_url!r}
+TOKEN_URL = {token_url!r}
+GRAPHQL_URL = {graphql_url!r}
+CLIENT_ID = os.environ.get("ION_CLIENT_ID", {client_id!r})
+CLIENT_SECRET = os.environ["ION_CLIENT_SECRET"]
+
+
+def get_token(client: httpx.Client) -> str:
+    """Client-credentials grant against ION's Keycloak."""
+    form = {{"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+            "audience": API_URL}}
+    response = client.post(TOKEN_URL, data=form)
+    response.raise_for_status()
+    return response.json()["access_token"]
+
+
+def run_query(client: httpx.Client, token: str, query: str, variables: dict) -> dict:
+    response = client.post(GRAPHQL_URL, json={{"query": query, "variables": variables}},
+                           headers={{"Authorization": f"Bearer {{token}}"}})
+    response.raise_for_status()
+    body = response.json()
+    if body.get("errors"):
+        raise RuntimeError(body["errors"])
+    return body["data"]
+'''
+
+PAGED = '''
+
+{constant} = """
+{document}
+"""
+
+
+def fetch_{name}(client: httpx.Client, token: str) -> pd.DataFrame:
+    """Every page of {key}: the rows after the last page's endCursor until hasNextPage is false."""
+    variables = {variables}
+    nodes = []
+    after = {after!r}
+    while True:
+        variables[{after_variable!r}] = after{first_line}
+        connection = run_query(client, token, {constant}, variables)[{key!r}]
+        for edge in connection[{edges_key!r}]:
+            if edge and edge[{node_key!r}] is not None:
+                nodes.append(edge[{node_key!r}])
+        page_info = connection[{page_info!r}]
+        if not page_info["hasNextPage"]{stop}:
+            break
+        after = page_info["endCursor"]
+    return pd.json_normalize(nodes{limit})
+'''
+
+SINGLE = '''
+
+{constant} = """
+{document}
+"""
+
+
+def fetch_{name}(client: httpx.Client, token: str) -> pd.DataFrame:
+    value = run_query(client, token, {constant}, {variables})[{key!r}]
+    rows = value if isinstance(value, list) else [value] if value is not None else []
+    return pd.json_normalize(rows)
+'''
+
+
+def explain(plan: OperationPlan, *, api_url: str, token_url: str, graphql_url: str, client_id: str,
+            max_rows: int | None = None) -> str:
+    """A standalone script; it reads the secret from the environment and never contains it."""
+    parts = [HEADER.format(title=plan.cell.name or "query", api_url=api_url, token_url=token_url,
+                           graphql_url=graphql_url, client_id=client_id)]
+    names = []
+    for root in plan.roots:
+        name = _snake(root.response_key)
+        names.append((name, root.response_key))
+        parts.append(_root_function(root, name, max_rows))
+    body = "\n".join(f"    {name} = fetch_{name}(client, token)" for name, _ in names)
+    shown = "\n".join(f"print({name})" for name, _ in names)
+    parts.append(f"\n\nwith httpx.Client(timeout=60) as client:\n    token = get_token(client)\n{body}\n")
+    parts.append(f"{shown}\n")
+    return "".join(parts)
+
+
+def _root_function(root: RootPlan, name: str, max_rows: int | None) -> str:
+    fields = {"constant": f"{name.upper()}_QUERY", "document": root.document.strip(), "name": name,
+              "key": root.response_key, "variables": pformat(root.variables, width=90)}
+    if root.shape != "connection":
+        return SINGLE.format(**fields)
+    multi_page = root.paged
+    first_line = ""
+    if root.first_variable:
+        first_line = f"\n        variables[{root.first_variable!r}] = {root.page_size}"
+    stop = "" if multi_page else " or True"
+    if max_rows is not None and multi_page:
+        stop = f" or len(nodes) >= {max_rows}"
+    return PAGED.format(**fields, after=root.first_cursor, after_variable=root.after_variable,
+                        first_line=first_line, node_key=root.node_key, edges_key=root.edges_key,
+                        page_info=PAGE_INFO_ALIAS, stop=stop,
+                        limit=f"[:{max_rows}]" if max_rows is not None else "")
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
