@@ -99,6 +99,7 @@ class OperationPlan:
     cell: ParsedCell
     variables: dict[str, Any]
     roots: tuple[RootPlan, ...] = field(default_factory=tuple)
+    schema: GraphQLSchema | None = None
 
     def describe(self) -> str:
         """The plan as --dry-run prints it."""
@@ -182,7 +183,7 @@ def plan_operation(cell: ParsedCell, schema: GraphQLSchema | None, namespace: Ma
         _plan_root(cell, root_field, root_type, variables, options)
         for root_field in collect_fields(cell.operation.selection_set, cell.fragments)
     )
-    return OperationPlan(cell, variables, roots)
+    return OperationPlan(cell, variables, roots, schema)
 
 
 def _root_type(schema: GraphQLSchema | None, cell: ParsedCell) -> GraphQLObjectType | None:

@@ -102,7 +102,8 @@ def run(plan: OperationPlan, send: Send, options: QueryOptions, *, endpoint: str
             continue
         node_type = get_named_type(root.node_type) if root.node_type is not None else None
         try:
-            frame_plan = plan_frame(root.selection, node_type, plan.cell.fragments, explode=options.explode)
+            frame_plan = plan_frame(root.selection, node_type, plan.cell.fragments, explode=options.explode,
+                                    variables=plan.variables, schema=plan.schema)
         except ValueError as error:
             raise IonError(str(error)) from None
         result = fetch_root(send, root, frame_plan, max_rows=options.max_rows,

@@ -1,0 +1,504 @@
+"""Connection nodes -> one typed pandas DataFrame, driven by the GraphQL selection under ``node``.
+
+``plan_frame`` reads the selection (fragments merged by response key in first-seen order, ``@skip`` and
+``@include`` applied) and, with the schema type of the node, gives each selected leaf a column and a kind
+(see ``ion_magic.dtypes``). ``FrameBuilder`` is fed one page of nodes at a time: it copies each column's
+values out of the decoded JSON as the page arrives, so the pages can be dropped, and builds every column once
+in ``finish()``.
+
+The frame has one row per non-null node and one column per selected leaf, named by its response-key path
+(``part.partNumber``), in selection order. A null nested object gives nulls in all its columns; a list stays
+one column of Python lists unless it is exploded: ``explode="steps"`` gives one row per element of ``steps``
+with the element's leaves as ``steps.*`` columns and the node's columns repeated (a node whose list is empty
+or null keeps one row, with nulls in the ``steps.*`` columns); ``"steps.fields"`` explodes both lists.
+The index is a fresh ``RangeIndex``.
+
+A value of the wrong shape never raises: a leaf value that does not fit its kind turns the column into an
+object column (see ``ion_magic.dtypes``); a non-object value where an object was selected is kept in an
+extra object column named by the object's path, placed before the object's columns.
+
+Without a schema (``parent_type=None``) the kinds are inferred from the values when the frame is built: a
+leaf holding objects is flattened into dotted columns as ``pandas.json_normalize`` would, and a field with a
+sub-selection that turns out to hold lists (or scalars) becomes one object column of those values in place
+of its dotted columns. ``plan.columns`` then lists the columns the selection asks for, which the frame may
+refine in these two ways. Values of unknown kind are kept as Python objects until ``finish()``.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from graphql import (
+    BooleanValueNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    InlineFragmentNode,
+    SelectionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+    is_list_type,
+)
+
+from ion_magic.dtypes import ArrayLike, ColumnValues, leaf_kind, object_array
+
+
+@dataclass(frozen=True)
+class Column:
+    """One leaf selected under the node."""
+
+    name: str  # response-key path joined with ".", e.g. "part.partNumber"
+    path: tuple[str, ...]  # response keys, e.g. ("part", "partNumber")
+    kind: str  # see ion_magic.dtypes
+    enum_values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FramePlan:
+    """The columns of a frame and how its rows are made."""
+
+    columns: tuple[Column, ...]
+    explode: tuple[str, ...] | None = None  # response-key path of the exploded list
+    # Paths of the lists whose elements become rows, outermost first: ("steps",), ("steps", "fields").
+    # Without a schema every field on the explode path counts (an object there is a one-element list).
+    levels: tuple[tuple[str, ...], ...] = ()
+    # Paths of fields with a sub-selection whose type is unknown (no schema): objects or lists, seen at run time.
+    untyped: frozenset[tuple[str, ...]] = frozenset()
+
+
+class ExplodePathError(ValueError):
+    """`explode` does not name a list field of the selection."""
+
+    def __init__(self, explode: str, reason: str, list_paths: Sequence[str]) -> None:
+        self.explode = explode
+        self.list_paths = tuple(list_paths)
+        valid = ", ".join(self.list_paths) if self.list_paths else "none"
+        super().__init__(f"cannot explode {explode!r}: {reason}; list fields in the selection: {valid}")
+
+
+@dataclass
+class _Selected:
+    """A response key of a selection with its fields merged across fragments."""
+
+    key: str
+    kind: str  # leaf kind; "list" for a list field with or without a sub-selection
+    enum_values: tuple[str, ...]
+    element: tuple[str, tuple[str, ...]]  # kind and enum values of a list's elements
+    children: "dict[str, _Selected] | None"  # None for a leaf
+    typed: bool  # the field's type is known
+
+
+def plan_frame(
+    selection_set: SelectionSetNode,
+    parent_type: GraphQLOutputType | None,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    explode: str | None = None,
+    *,
+    variables: Mapping[str, Any] | None = None,
+    schema: GraphQLSchema | None = None,
+) -> FramePlan:
+    """Columns for the selection under ``node`` (or under a single-object root / mutation payload).
+
+    `parent_type` None means no schema is known: kinds are inferred from the values. `variables` (the
+    operation's coerced variable values) decide ``@skip``/``@include`` on a variable; a directive whose
+    variable is missing keeps its field. `schema` resolves fragment type conditions that are neither the
+    parent type nor a member of a parent union (fields under an unresolved condition are looked up on the
+    parent type, else get kind ``unknown``).
+    """
+    context = _Context(fragments, variables or {}, schema)
+    selected = context.merged([(selection_set, _named(parent_type))])
+    explode_path = None
+    if explode is not None:
+        explode_path = tuple(explode.split("."))
+        _check_explode(explode, explode_path, selected)
+    columns: list[Column] = []
+    levels: list[tuple[str, ...]] = []
+    untyped: set[tuple[str, ...]] = set()
+    _lay_out(selected, (), explode_path, columns, levels, untyped)
+    return FramePlan(tuple(columns), explode_path, tuple(levels), frozenset(untyped))
+
+
+def _named(type_: GraphQLOutputType | None) -> GraphQLNamedType | None:
+    return None if type_ is None else get_named_type(type_)
+
+
+class _Context:
+    """What planning needs besides the selection: fragments, variable values, the schema."""
+
+    def __init__(
+        self,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+        schema: GraphQLSchema | None,
+    ) -> None:
+        self.fragments = fragments
+        self.variables = variables
+        self.schema = schema
+
+    def merged(self, selections: list[tuple[SelectionSetNode, GraphQLNamedType | None]]) -> dict[str, _Selected]:
+        """The fields of several selection sets on their parent types, merged by response key."""
+        fields: dict[str, list[tuple[FieldNode, GraphQLNamedType | None]]] = {}
+        for selection_set, parent in selections:
+            self._gather(selection_set, parent, fields, set())
+        return {key: self._selected(key, found) for key, found in fields.items()}
+
+    def _gather(
+        self,
+        selection_set: SelectionSetNode,
+        parent: GraphQLNamedType | None,
+        fields: dict[str, list[tuple[FieldNode, GraphQLNamedType | None]]],
+        spread: set[str],
+    ) -> None:
+        for selection in selection_set.selections:
+            if not self._included(selection):
+                continue
+            if isinstance(selection, FieldNode):
+                key = (selection.alias or selection.name).value
+                fields.setdefault(key, []).append((selection, parent))
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                on = parent if condition is None else self._condition_type(condition.name.value, parent)
+                self._gather(selection.selection_set, on, fields, spread)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name in spread:
+                    continue
+                spread.add(name)
+                fragment = self.fragments.get(name)
+                if fragment is None:
+                    raise ValueError(f"unknown fragment {name!r}")
+                on = self._condition_type(fragment.type_condition.name.value, parent)
+                self._gather(fragment.selection_set, on, fields, spread)
+
+    def _included(self, selection: SelectionNode) -> bool:
+        for directive in selection.directives or ():
+            name = directive.name.value
+            if name not in ("skip", "include"):
+                continue
+            condition = next((arg.value for arg in directive.arguments if arg.name.value == "if"), None)
+            if isinstance(condition, BooleanValueNode):
+                value = condition.value
+            elif isinstance(condition, VariableNode) and condition.name.value in self.variables:
+                value = bool(self.variables[condition.name.value])
+            else:
+                continue
+            if value == (name == "skip"):
+                return False
+        return True
+
+    def _condition_type(self, name: str, parent: GraphQLNamedType | None) -> GraphQLNamedType | None:
+        if self.schema is not None and self.schema.get_type(name) is not None:
+            return self.schema.get_type(name)
+        if parent is not None and parent.name == name:
+            return parent
+        if isinstance(parent, GraphQLUnionType):
+            member = next((member for member in parent.types if member.name == name), None)
+            if member is not None:
+                return member
+        return parent
+
+    def _selected(self, key: str, found: list[tuple[FieldNode, GraphQLNamedType | None]]) -> _Selected:
+        name = found[0][0].name.value
+        if name == "__typename":
+            return _Selected(key, "string", (), ("unknown", ()), None, True)
+        types = [_field_type(parent, field.name.value) for field, parent in found]
+        known = [type_ for type_ in types if type_ is not None]
+        field_type = known[0] if known else None
+        is_list = field_type is not None and is_list_type(get_nullable_type(field_type))
+        element = leaf_kind(get_nullable_type(field_type).of_type) if is_list else ("unknown", ())
+        with_selection = [(field, type_) for (field, _), type_ in zip(found, types, strict=True) if field.selection_set]
+        if with_selection:
+            children = self.merged([(field.selection_set, _named(type_)) for field, type_ in with_selection])
+            kind = "list" if is_list else ("object" if known else "unknown")
+            return _Selected(key, kind, (), element, children, bool(known))
+        kinds = {leaf_kind(type_) for type_ in known} or {("unknown", ())}
+        kind, enum_values = kinds.pop() if len(kinds) == 1 else ("unknown", ())
+        return _Selected(key, kind, enum_values, element, None, bool(known))
+
+
+def _field_type(parent: GraphQLNamedType | None, name: str) -> GraphQLOutputType | None:
+    if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+        field = parent.fields.get(name)
+        return None if field is None else field.type
+    return None
+
+
+def _explodable(selected: dict[str, _Selected], prefix: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Paths of the fields that may be exploded: list fields, and fields whose type is unknown."""
+    paths = []
+    for key, field in selected.items():
+        path = (*prefix, key)
+        if field.kind in ("list", "unknown"):
+            paths.append(path)
+        if field.children is not None:
+            paths += _explodable(field.children, path)
+    return paths
+
+
+def _check_explode(explode: str, path: tuple[str, ...], selected: dict[str, _Selected]) -> None:
+    explodable = _explodable(selected, ())
+    if path in explodable:
+        return
+    names = [".".join(candidate) for candidate in explodable]
+    fields: dict[str, _Selected] | None = selected
+    for key in path:
+        field = None if fields is None else fields.get(key)
+        if field is None:
+            raise ExplodePathError(explode, "no such field in the selection", names)
+        fields = field.children
+    raise ExplodePathError(explode, "it is not a list field", names)
+
+
+def _lay_out(
+    selected: dict[str, _Selected],
+    prefix: tuple[str, ...],
+    explode: tuple[str, ...] | None,
+    columns: list[Column],
+    levels: list[tuple[str, ...]],
+    untyped: set[tuple[str, ...]],
+) -> None:
+    for key, field in selected.items():
+        path = (*prefix, key)
+        name = ".".join(path)
+        on_explode_path = explode is not None and explode[: len(path)] == path
+        if on_explode_path and field.kind in ("list", "unknown"):
+            levels.append(path)
+        if field.children is None:
+            if on_explode_path:
+                kind, enum_values = field.element if field.kind == "list" else (field.kind, field.enum_values)
+                columns.append(Column(name, path, kind, enum_values))
+            else:
+                columns.append(Column(name, path, field.kind, field.enum_values))
+        elif field.kind == "list" and not on_explode_path:
+            columns.append(Column(name, path, "list"))
+        else:
+            if not field.typed:
+                untyped.add(path)
+            _lay_out(field.children, path, explode, columns, levels, untyped)
+
+
+class _Leaf:
+    __slots__ = ("column", "values")
+
+    def __init__(self, column: Column) -> None:
+        self.column = column
+        self.values = ColumnValues(column.kind, column.enum_values)
+
+    def take(self, values: list, base: int) -> None:
+        self.values.extend(values)
+
+
+class _Group:
+    """The selection below one object: its leaves and nested objects, extracted together."""
+
+    __slots__ = ("_getter", "children", "keys", "path", "saw_object", "strange", "typed")
+
+    def __init__(self, path: tuple[str, ...], typed: bool) -> None:
+        self.path = path
+        self.typed = typed
+        self.keys: list[str | None] = []
+        self.children: list[_Leaf | _Group] = []
+        self.strange: dict[int, Any] = {}  # row -> a non-object value found where this object was selected
+        self.saw_object = False
+
+    def child(self, key: str | None, make: Any) -> Any:
+        if key in self.keys:
+            return self.children[self.keys.index(key)]
+        self.keys.append(key)
+        self.children.append(make())
+        self._getter = (itemgetter(*self.keys), (None,) * len(self.keys))
+        return self.children[-1]
+
+    def take(self, items: Sequence, base: int) -> None:
+        """Extract the values under this object from `items` (objects or None), rows base, base + 1, ..."""
+        if self.keys == [None]:  # the elements of an exploded list of scalars
+            self.children[0].take(items, base)
+            return
+        try:
+            columns = self._columns(items)
+        except (TypeError, AttributeError):  # some items are not objects
+            items = self._set_aside(items, base)
+            columns = self._columns(items)
+        if not self.typed and not self.saw_object:
+            self.saw_object = any(item is not None for item in items)
+        for child, values in zip(self.children, columns, strict=True):
+            child.take(values, base)
+
+    def _columns(self, items: Sequence) -> list[Sequence]:
+        """The values of each key across `items`: one C-level lookup of all keys per item when every item
+        has every key (the usual case), else dict.get per key."""
+        keys = self.keys
+        if not keys:
+            return []
+        try:
+            if len(keys) == 1:
+                key = keys[0]
+                return [[None if item is None else item[key] for item in items]]
+            if not items:
+                return [() for _ in keys]
+            getter, nulls = self._getter
+            return list(zip(*[nulls if item is None else getter(item) for item in items], strict=True))
+        except KeyError:  # a key missing: fields of another type condition
+            return [[None if item is None else item.get(key) for item in items] for key in keys]
+
+    def _set_aside(self, items: list, base: int) -> list:
+        if not self.path:
+            kinds = sorted({type(item).__name__ for item in items if not isinstance(item, Mapping | None)})
+            raise TypeError(f"nodes must be JSON objects or null, got {', '.join(kinds)}")
+        kept = []
+        for row, item in enumerate(items, base):
+            if item is None or isinstance(item, Mapping):
+                kept.append(item)
+            else:
+                self.strange[row] = item
+                kept.append(None)
+        return kept
+
+    @property
+    def replaced(self) -> bool:
+        """An untyped field that held lists or scalars, never objects: one column of its values instead."""
+        return not self.typed and not self.saw_object and bool(self.strange)
+
+
+class _Level:
+    """The rows of one level: the nodes, or the elements of an exploded list (one row per element)."""
+
+    def __init__(self, path: tuple[str, ...], within: tuple[str, ...], typed: bool) -> None:
+        self.path = path
+        self.within = within  # keys from an element of the enclosing level to this list
+        self.root = _Group(path, typed)
+        self.counts: list[int] = []  # per row of the enclosing level: its rows here
+        self.rows = 0
+
+    def elements(self, parents: list) -> list:
+        values = parents
+        for key in self.within:
+            values = [value.get(key) if isinstance(value, Mapping) else None for value in values]
+        elements: list = []
+        counts = self.counts
+        for value in values:
+            if value.__class__ is list and value:
+                elements += value
+                counts.append(len(value))
+            else:
+                elements.append(None if value.__class__ is list else value)
+                counts.append(1)
+        return elements
+
+
+class FrameBuilder:
+    """Builds the frame of a `FramePlan` from pages of nodes; `rows` counts the frame's rows so far and
+    `null_nodes` the null nodes skipped."""
+
+    def __init__(self, plan: FramePlan) -> None:
+        self.plan = plan
+        self.null_nodes = 0
+        self._finished = False
+        self._levels = [_Level((), (), True)]
+        for path in plan.levels:
+            self._levels.append(_Level(path, path[len(self._levels[-1].path) :], path not in plan.untyped))
+        self._groups: dict[tuple[str, ...], tuple[int, _Group]] = {
+            level.path: (index, level.root) for index, level in enumerate(self._levels) if level.path
+        }
+        self._leaves: dict[str, tuple[int, _Leaf]] = {}
+        for column in plan.columns:
+            index = max(i for i, level in enumerate(self._levels) if column.path[: len(level.path)] == level.path)
+            group = self._levels[index].root
+            for depth in range(len(group.path) + 1, len(column.path)):
+                path = column.path[:depth]
+                group = group.child(path[-1], lambda path=path: _Group(path, path not in plan.untyped))
+                self._groups[path] = (index, group)
+            key = column.path[-1] if len(column.path) > len(group.path) else None
+            self._leaves[column.name] = (index, group.child(key, lambda column=column: _Leaf(column)))
+
+    @property
+    def rows(self) -> int:
+        return self._levels[-1].rows
+
+    def add_nodes(self, nodes: Sequence[Mapping[str, Any] | None]) -> None:
+        """Take one page of nodes; the builder keeps no reference to them."""
+        if self._finished:
+            raise RuntimeError("FrameBuilder.add_nodes() after finish()")
+        items = [node for node in nodes if node is not None]
+        self.null_nodes += len(nodes) - len(items)
+        for level in self._levels:
+            if level.path:
+                items = level.elements(items)
+            level.root.take(items, level.rows)
+            level.rows += len(items)
+
+    def finish(self) -> pd.DataFrame:
+        """The frame of every node added so far (the builder cannot be fed afterwards)."""
+        self._finished = True
+        positions = self._positions()
+        arrays: dict[str, ArrayLike] = {}
+        placed: set[tuple[str, ...]] = set()
+        for column in self.plan.columns:
+            if self._place_groups(column.path, positions, arrays, placed):
+                continue
+            index, leaf = self._leaves[column.name]
+            for suffix, array in leaf.values.finish():
+                arrays[".".join((column.name, *suffix))] = _taken(array, positions[index])
+        rows = self.rows
+        series = {
+            name: pd.Series(array, dtype=object if isinstance(array, np.ndarray) else None, copy=False)
+            for name, array in arrays.items()
+        }
+        return pd.DataFrame(series, index=pd.RangeIndex(rows), copy=False)
+
+    def _positions(self) -> list[np.ndarray | None]:
+        """For each level, the row of that level behind each frame row (None: the frame's own rows)."""
+        positions: list[np.ndarray | None] = [None] * len(self._levels)
+        behind = None
+        for index in range(len(self._levels) - 1, 0, -1):
+            counts = np.asarray(self._levels[index].counts, dtype=np.int64)
+            parents = np.repeat(np.arange(self._levels[index - 1].rows, dtype=np.int64), counts)
+            behind = parents if behind is None else parents[behind]
+            positions[index - 1] = behind
+        return positions
+
+    def _place_groups(
+        self,
+        path: tuple[str, ...],
+        positions: list[np.ndarray | None],
+        arrays: dict[str, ArrayLike],
+        placed: set[tuple[str, ...]],
+    ) -> bool:
+        """Place the strange-value columns of the objects enclosing `path`; True when one replaces them."""
+        for depth in range(1, len(path)):
+            found = self._groups.get(path[:depth])
+            if found is None:
+                continue
+            index, group = found
+            if path[:depth] not in placed:
+                placed.add(path[:depth])
+                if group.strange:
+                    values = [None] * self._levels[index].rows
+                    for row, value in group.strange.items():
+                        values[row] = value
+                    arrays[".".join(path[:depth])] = _taken(object_array(values), positions[index])
+            if group.replaced:
+                return True
+        return False
+
+
+def _taken(array: ArrayLike, positions: np.ndarray | None) -> ArrayLike:
+    return array if positions is None else array.take(positions)
+
+
+def build_frame(nodes: Sequence[Mapping[str, Any] | None], plan: FramePlan) -> pd.DataFrame:
+    """The frame of one list of nodes."""
+    builder = FrameBuilder(plan)
+    builder.add_nodes(nodes)
+    return builder.finish()
