@@ -24,7 +24,7 @@ def session_for(sandbox, **options) -> IonSession:
 
 @pytest.fixture(scope="module")
 def big_sandbox():
-    with start_sandbox(scale=20) as running:
+    with start_sandbox(scale=40) as running:  # 500 part inventories per unit of scale
         yield running
 
 
