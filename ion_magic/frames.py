@@ -426,6 +426,11 @@ class FrameBuilder:
     def rows(self) -> int:
         return self._levels[-1].rows
 
+    @property
+    def nodes(self) -> int:
+        """Non-null nodes taken so far (fewer than `rows` when a list is exploded)."""
+        return self._levels[0].rows
+
     def add_nodes(self, nodes: Sequence[Mapping[str, Any] | None]) -> None:
         """Take one page of nodes; the builder keeps no reference to them."""
         if self._finished:

@@ -43,6 +43,7 @@ class RootResult:
     frame: pd.DataFrame | None = None
     pages: int = 0
     rows: int = 0
+    nodes: int = 0
     null_nodes: int = 0
     seconds: float = 0.0
     end_cursor: str | None = None
@@ -75,6 +76,7 @@ def fetch_root(send: Send, plan: RootPlan, frame_plan: FramePlan, *, max_rows: i
     if max_rows is not None and len(result.frame) > max_rows:
         result.frame = result.frame.iloc[:max_rows].reset_index(drop=True)
     result.rows = len(result.frame)
+    result.nodes = builder.nodes
     result.null_nodes = builder.null_nodes
     result.seconds = time.perf_counter() - started
     return result

@@ -55,10 +55,16 @@ class QueryOutcome:
         for result in self.results:
             columns = 0 if result.frame is None else result.frame.shape[1]
             of_total = f" of {result.total_count:,}" if result.total_count is not None else ""
+            counted = f"{result.rows:,}{of_total} rows"
+            if result.rows != result.nodes:  # an exploded list: rows and nodes differ
+                counted = f"{result.rows:,} rows from {result.nodes:,}{of_total} nodes"
             pages = f" in {result.pages} page{'s' if result.pages != 1 else ''}"
             state = "" if result.complete else " (incomplete)"
-            lines.append(f"{result.plan.response_key}: {result.rows:,}{of_total} rows × {columns} columns"
-                         f"{pages}, {result.seconds:.2f} s{state}")
+            more = ""
+            if result.complete and result.has_next_page and result.end_cursor:
+                more = f"; more rows follow: --after {result.end_cursor}"
+            lines.append(f"{result.plan.response_key}: {counted} × {columns} columns{pages}, "
+                         f"{result.seconds:.2f} s{state}{more}")
         return "\n".join(lines)
 
     def problems(self) -> str:
@@ -135,7 +141,7 @@ def _scalar_root(send: Send, root: RootPlan) -> RootResult:
                           response["errors"], response.get("data"))
     value = (response.get("data") or {}).get(root.response_key)
     result.frame = pd.DataFrame({root.response_key: [value]})
-    result.pages = result.rows = 1
+    result.pages = result.rows = result.nodes = 1
     return result
 
 
