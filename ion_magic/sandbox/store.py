@@ -1,0 +1,603 @@
+"""The sandbox's SQLite store: one table per ION object, columns named after the GraphQL fields.
+
+Because columns carry the GraphQL names (`partNumber`, `_etag`), a row read as a dict is already the node
+the default resolver reads, with no mapping layer in between. The store knows SQL, transactions and
+optimistic concurrency (`_etag`); ION's business rules live in `mutations`.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS entities (
+  id INTEGER PRIMARY KEY, entityType TEXT NOT NULL, objectId INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  name TEXT, email TEXT, organizationId INTEGER, active INTEGER NOT NULL DEFAULT 1);
+CREATE TABLE IF NOT EXISTS roles (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  name TEXT NOT NULL, description TEXT);
+CREATE TABLE IF NOT EXISTS permission_groups (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, family TEXT);
+CREATE TABLE IF NOT EXISTS role_permission_groups (
+  roleId INTEGER NOT NULL REFERENCES roles(id), permissionGroupId INTEGER NOT NULL REFERENCES permission_groups(id),
+  PRIMARY KEY (roleId, permissionGroupId));
+CREATE TABLE IF NOT EXISTS user_roles (
+  userId INTEGER NOT NULL REFERENCES users(id), roleId INTEGER NOT NULL REFERENCES roles(id),
+  PRIMARY KEY (userId, roleId));
+CREATE TABLE IF NOT EXISTS teams (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  name TEXT NOT NULL, supervisorId INTEGER REFERENCES users(id));
+CREATE TABLE IF NOT EXISTS team_users (
+  teamId INTEGER NOT NULL REFERENCES teams(id), userId INTEGER NOT NULL REFERENCES users(id),
+  PRIMARY KEY (teamId, userId));
+CREATE TABLE IF NOT EXISTS team_roles (
+  teamId INTEGER NOT NULL REFERENCES teams(id), roleId INTEGER NOT NULL REFERENCES roles(id),
+  PRIMARY KEY (teamId, roleId));
+CREATE TABLE IF NOT EXISTS api_keys (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  clientId TEXT NOT NULL UNIQUE, clientSecret TEXT NOT NULL, enabled INTEGER NOT NULL DEFAULT 1,
+  userId INTEGER REFERENCES users(id));
+CREATE TABLE IF NOT EXISTS labels (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  createdById INTEGER, updatedById INTEGER, value TEXT NOT NULL, color TEXT);
+CREATE TABLE IF NOT EXISTS entity_labels (
+  entityId INTEGER NOT NULL REFERENCES entities(id), labelId INTEGER NOT NULL REFERENCES labels(id),
+  PRIMARY KEY (entityId, labelId));
+CREATE TABLE IF NOT EXISTS procedure_family_labels (
+  familyId INTEGER NOT NULL, labelId INTEGER NOT NULL REFERENCES labels(id), PRIMARY KEY (familyId, labelId));
+CREATE TABLE IF NOT EXISTS location_subtypes (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS locations (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  entityId INTEGER, name TEXT NOT NULL, description TEXT, parentId INTEGER REFERENCES locations(id),
+  locationSubtypeId INTEGER REFERENCES location_subtypes(id));
+CREATE TABLE IF NOT EXISTS units_of_measurement (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  type TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS currencies (id INTEGER PRIMARY KEY, code TEXT NOT NULL, name TEXT);
+CREATE TABLE IF NOT EXISTS file_attachments (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  entityId INTEGER, filename TEXT NOT NULL, contentType TEXT, s3Bucket TEXT, s3Key TEXT, url TEXT,
+  downloadUrl TEXT, integrationFetchUrl TEXT, integrationId INTEGER);
+CREATE TABLE IF NOT EXISTS barcode_templates (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  name TEXT NOT NULL, entityType TEXT NOT NULL, template TEXT);
+CREATE TABLE IF NOT EXISTS attributes (
+  id INTEGER PRIMARY KEY, ownerType TEXT NOT NULL, ownerId INTEGER NOT NULL,
+  key TEXT NOT NULL, value TEXT, type TEXT NOT NULL DEFAULT 'STRING', UNIQUE (ownerType, ownerId, key));
+CREATE TABLE IF NOT EXISTS parts (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  createdById INTEGER, updatedById INTEGER, entityId INTEGER,
+  partNumber TEXT NOT NULL, revision TEXT NOT NULL DEFAULT 'A', description TEXT, trackingType TEXT,
+  supplierPartNumber TEXT, unitOfMeasureId INTEGER REFERENCES units_of_measurement(id),
+  thumbnailId INTEGER REFERENCES file_attachments(id),
+  UNIQUE (partNumber, revision));
+CREATE TABLE IF NOT EXISTS part_inventories (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  createdById INTEGER, updatedById INTEGER, entityId INTEGER,
+  partId INTEGER NOT NULL REFERENCES parts(id), quantity REAL NOT NULL, quantityAvailable REAL NOT NULL,
+  status TEXT NOT NULL, serialNumber TEXT, lotNumber TEXT, locationId INTEGER REFERENCES locations(id),
+  unitOfMeasureId INTEGER REFERENCES units_of_measurement(id), cost REAL,
+  installed INTEGER NOT NULL DEFAULT 0, kitted INTEGER NOT NULL DEFAULT 0, received INTEGER NOT NULL DEFAULT 1,
+  receivedDate TEXT, purchaseOrderLineId INTEGER REFERENCES purchase_order_lines(id),
+  UNIQUE (partId, serialNumber));
+CREATE INDEX IF NOT EXISTS part_inventories_part ON part_inventories(partId);
+CREATE INDEX IF NOT EXISTS part_inventories_location ON part_inventories(locationId);
+CREATE INDEX IF NOT EXISTS part_inventories_line ON part_inventories(purchaseOrderLineId);
+CREATE TABLE IF NOT EXISTS mbom_items (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  partId INTEGER NOT NULL REFERENCES parts(id), parentId INTEGER NOT NULL REFERENCES parts(id),
+  quantity REAL NOT NULL, UNIQUE (partId, parentId));
+CREATE INDEX IF NOT EXISTS mbom_items_parent ON mbom_items(parentId);
+CREATE TABLE IF NOT EXISTS mbom_item_reference_designators (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  mbomItemId INTEGER NOT NULL REFERENCES mbom_items(id), value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS mbom_substitutes (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  mbomItemId INTEGER NOT NULL REFERENCES mbom_items(id), partId INTEGER NOT NULL REFERENCES parts(id),
+  priority INTEGER NOT NULL DEFAULT 1);
+CREATE TABLE IF NOT EXISTS abom_items (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  partInventoryId INTEGER REFERENCES part_inventories(id), partId INTEGER REFERENCES parts(id),
+  parentId INTEGER REFERENCES abom_items(id), mbomItemId INTEGER REFERENCES mbom_items(id), quantity REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS abom_items_inventory ON abom_items(partInventoryId);
+CREATE INDEX IF NOT EXISTS abom_items_parent ON abom_items(parentId);
+CREATE TABLE IF NOT EXISTS build_requirements (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  partId INTEGER NOT NULL REFERENCES parts(id), partInventoryId INTEGER NOT NULL REFERENCES part_inventories(id),
+  quantityPerParentPartInventory REAL, fixedQuantityPerBuildRequirement REAL,
+  madeOnAssembly INTEGER NOT NULL DEFAULT 0, originMbomItemId INTEGER REFERENCES mbom_items(id));
+CREATE INDEX IF NOT EXISTS build_requirements_inventory ON build_requirements(partInventoryId);
+CREATE TABLE IF NOT EXISTS abom_installations (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  buildRequirementId INTEGER NOT NULL REFERENCES build_requirements(id),
+  buildRequirementReferenceDesignatorId INTEGER,
+  partInventoryId INTEGER NOT NULL REFERENCES part_inventories(id), quantity REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS abom_installations_requirement ON abom_installations(buildRequirementId);
+CREATE TABLE IF NOT EXISTS procedures (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  createdById INTEGER, updatedById INTEGER, entityId INTEGER,
+  title TEXT NOT NULL, description TEXT, type TEXT, familyId INTEGER, version INTEGER NOT NULL DEFAULT 1,
+  exportControlled INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS steps (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  createdById INTEGER, updatedById INTEGER, entityId INTEGER,
+  procedureId INTEGER REFERENCES procedures(id), parentId INTEGER REFERENCES steps(id),
+  title TEXT NOT NULL, type TEXT NOT NULL DEFAULT 'CONTENT', position INTEGER NOT NULL DEFAULT 1,
+  content TEXT, slateContent TEXT, leadTime INTEGER, locationId INTEGER REFERENCES locations(id),
+  locationSubtypeId INTEGER REFERENCES location_subtypes(id), familyId INTEGER, version INTEGER NOT NULL DEFAULT 1,
+  isDerivedStep INTEGER NOT NULL DEFAULT 0, isStandardStep INTEGER NOT NULL DEFAULT 0,
+  isChildStandardStep INTEGER NOT NULL DEFAULT 0, standardStepId INTEGER REFERENCES steps(id),
+  standardStepStatus TEXT, standardStepFamilyId INTEGER, originStepId INTEGER);
+CREATE INDEX IF NOT EXISTS steps_procedure ON steps(procedureId);
+CREATE INDEX IF NOT EXISTS steps_parent ON steps(parentId);
+CREATE TABLE IF NOT EXISTS step_edges (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  createdById INTEGER, updatedById INTEGER,
+  stepId INTEGER NOT NULL REFERENCES steps(id), upstreamStepId INTEGER NOT NULL REFERENCES steps(id),
+  UNIQUE (stepId, upstreamStepId));
+CREATE TABLE IF NOT EXISTS part_subtypes (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS step_fields (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  createdById INTEGER, updatedById INTEGER,
+  stepId INTEGER NOT NULL REFERENCES steps(id), name TEXT NOT NULL, type TEXT NOT NULL,
+  position INTEGER NOT NULL DEFAULT 1, required INTEGER NOT NULL DEFAULT 0,
+  allowNotApplicable INTEGER NOT NULL DEFAULT 0, allowedIonType TEXT, display TEXT, options TEXT, unit TEXT,
+  signoffRoleId INTEGER REFERENCES roles(id), partId INTEGER REFERENCES parts(id),
+  partSubtypeId INTEGER REFERENCES part_subtypes(id), peerReviewRequired INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS step_fields_step ON step_fields(stepId);
+CREATE TABLE IF NOT EXISTS field_validations (
+  id INTEGER PRIMARY KEY, fieldId INTEGER NOT NULL REFERENCES step_fields(id), functionId INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS datagrid_columns (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  stepId INTEGER REFERENCES steps(id), runStepId INTEGER REFERENCES run_steps(id), header TEXT NOT NULL,
+  type TEXT NOT NULL DEFAULT 'STRING', "index" INTEGER NOT NULL DEFAULT 0, prevId INTEGER, options TEXT, unit TEXT,
+  editable INTEGER NOT NULL DEFAULT 1, settable INTEGER NOT NULL DEFAULT 1,
+  signoffRoleId INTEGER REFERENCES roles(id), LastSessionId TEXT);
+CREATE INDEX IF NOT EXISTS datagrid_columns_step ON datagrid_columns(stepId);
+CREATE TABLE IF NOT EXISTS datagrid_rows (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  stepId INTEGER REFERENCES steps(id), runStepId INTEGER REFERENCES run_steps(id),
+  "index" INTEGER NOT NULL DEFAULT 0, prevId INTEGER, required INTEGER NOT NULL DEFAULT 0,
+  allowNotApplicable INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS datagrid_rows_step ON datagrid_rows(stepId);
+CREATE TABLE IF NOT EXISTS datagrid_values (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  rowId INTEGER NOT NULL REFERENCES datagrid_rows(id), columnId INTEGER NOT NULL REFERENCES datagrid_columns(id),
+  type TEXT NOT NULL DEFAULT 'STRING', value TEXT, notApplicable INTEGER NOT NULL DEFAULT 0,
+  fileAttachmentId INTEGER REFERENCES file_attachments(id), ionValueType TEXT, ionValueId INTEGER,
+  UNIQUE (rowId, columnId));
+CREATE TABLE IF NOT EXISTS mbom_item_step_associations (
+  id INTEGER PRIMARY KEY, mbomItemId INTEGER NOT NULL REFERENCES mbom_items(id),
+  stepId INTEGER NOT NULL REFERENCES steps(id));
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  createdById INTEGER, updatedById INTEGER, entityId INTEGER,
+  title TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'TODO', procedureId INTEGER REFERENCES procedures(id),
+  partInventoryId INTEGER REFERENCES part_inventories(id), partId INTEGER REFERENCES parts(id),
+  startedAt TEXT, completedAt TEXT);
+CREATE INDEX IF NOT EXISTS runs_procedure ON runs(procedureId);
+CREATE TABLE IF NOT EXISTS run_steps (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  createdById INTEGER, updatedById INTEGER, entityId INTEGER,
+  runId INTEGER NOT NULL REFERENCES runs(id), stepId INTEGER REFERENCES steps(id), title TEXT NOT NULL,
+  content TEXT, status TEXT NOT NULL, position INTEGER NOT NULL DEFAULT 1, completedAt TEXT);
+CREATE INDEX IF NOT EXISTS run_steps_run ON run_steps(runId);
+CREATE TABLE IF NOT EXISTS run_step_fields (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  runStepId INTEGER NOT NULL REFERENCES run_steps(id), name TEXT NOT NULL, type TEXT NOT NULL,
+  value TEXT, required INTEGER NOT NULL DEFAULT 0, unit TEXT, position INTEGER NOT NULL DEFAULT 1);
+CREATE INDEX IF NOT EXISTS run_step_fields_step ON run_step_fields(runStepId);
+CREATE TABLE IF NOT EXISTS issues (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  createdById INTEGER, updatedById INTEGER, entityId INTEGER,
+  title TEXT, description TEXT, status TEXT NOT NULL DEFAULT 'PENDING', disposition TEXT, cause TEXT,
+  expectedCondition TEXT, causeCondition TEXT, partInventoryId INTEGER REFERENCES part_inventories(id),
+  runId INTEGER REFERENCES runs(id), runStepId INTEGER REFERENCES run_steps(id), quantity REAL,
+  assignedToId INTEGER REFERENCES users(id), resolvedAt TEXT);
+CREATE TABLE IF NOT EXISTS suppliers (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  entityId INTEGER, name TEXT NOT NULL, email TEXT);
+CREATE TABLE IF NOT EXISTS purchase_orders (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  createdById INTEGER, updatedById INTEGER, entityId INTEGER,
+  status TEXT NOT NULL DEFAULT 'DRAFT', supplierId INTEGER REFERENCES suppliers(id),
+  currencyId INTEGER REFERENCES currencies(id), estimatedTotalCost REAL NOT NULL DEFAULT 0, orderedAt TEXT);
+CREATE TABLE IF NOT EXISTS purchase_order_lines (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  entityId INTEGER, purchaseOrderId INTEGER NOT NULL REFERENCES purchase_orders(id),
+  partId INTEGER REFERENCES parts(id), description TEXT, status TEXT NOT NULL DEFAULT 'DRAFT',
+  quantity REAL NOT NULL DEFAULT 1, unitCost REAL, needDate TEXT);
+CREATE INDEX IF NOT EXISTS purchase_order_lines_order ON purchase_order_lines(purchaseOrderId);
+CREATE TABLE IF NOT EXISTS purchase_order_approvals (
+  id INTEGER PRIMARY KEY, purchaseOrderId INTEGER NOT NULL REFERENCES purchase_orders(id),
+  reviewerId INTEGER REFERENCES users(id), approvedAt TEXT);
+CREATE TABLE IF NOT EXISTS purchase_order_approval_requests (
+  id INTEGER PRIMARY KEY, purchaseOrderId INTEGER NOT NULL REFERENCES purchase_orders(id),
+  reviewerId INTEGER REFERENCES users(id), createdAt TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS purchase_order_fees (
+  id INTEGER PRIMARY KEY, purchaseOrderId INTEGER NOT NULL REFERENCES purchase_orders(id),
+  name TEXT NOT NULL, amount REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS receipts (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  entityId INTEGER, receivedDate TEXT, receivedById INTEGER REFERENCES users(id));
+CREATE TABLE IF NOT EXISTS receipt_items (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  receiptId INTEGER NOT NULL REFERENCES receipts(id), purchaseOrderLineId INTEGER REFERENCES purchase_order_lines(id),
+  partInventoryId INTEGER REFERENCES part_inventories(id), quantity REAL NOT NULL DEFAULT 1);
+CREATE INDEX IF NOT EXISTS receipt_items_receipt ON receipt_items(receiptId);
+CREATE TABLE IF NOT EXISTS rules (
+  id INTEGER PRIMARY KEY, _etag TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL,
+  title TEXT NOT NULL, target TEXT NOT NULL, ruleType TEXT NOT NULL, eventType TEXT NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1, context TEXT, code TEXT, errorState TEXT NOT NULL DEFAULT 'BLOCK');
+CREATE TABLE IF NOT EXISTS notifications (
+  id INTEGER PRIMARY KEY, createdAt TEXT NOT NULL, userId INTEGER REFERENCES users(id),
+  notificationType TEXT NOT NULL, title TEXT, description TEXT, linkText TEXT, path TEXT, messageId TEXT NOT NULL);
+"""
+
+TABLE_OF_TYPE: dict[str, str] = {
+    "ABomInstallation": "abom_installations",
+    "ABomItem": "abom_items",
+    "APIKey": "api_keys",
+    "BarcodeTemplate": "barcode_templates",
+    "BuildRequirement": "build_requirements",
+    "Currency": "currencies",
+    "DatagridColumn": "datagrid_columns",
+    "DatagridRow": "datagrid_rows",
+    "DatagridValue": "datagrid_values",
+    "FieldValidation": "field_validations",
+    "FileAttachment": "file_attachments",
+    "Issue": "issues",
+    "Label": "labels",
+    "Location": "locations",
+    "LocationSubtype": "location_subtypes",
+    "MBomItem": "mbom_items",
+    "MBomItemReferenceDesignator": "mbom_item_reference_designators",
+    "MBomItemStepAssociation": "mbom_item_step_associations",
+    "MBomSubstitute": "mbom_substitutes",
+    "Part": "parts",
+    "PartInventory": "part_inventories",
+    "PartSubtype": "part_subtypes",
+    "PermissionGroup": "permission_groups",
+    "Procedure": "procedures",
+    "PurchaseOrder": "purchase_orders",
+    "PurchaseOrderApproval": "purchase_order_approvals",
+    "PurchaseOrderApprovalRequest": "purchase_order_approval_requests",
+    "PurchaseOrderFee": "purchase_order_fees",
+    "PurchaseOrderLine": "purchase_order_lines",
+    "Receipt": "receipts",
+    "ReceiptItem": "receipt_items",
+    "Role": "roles",
+    "Rule": "rules",
+    "Run": "runs",
+    "RunStep": "run_steps",
+    "RunStepField": "run_step_fields",
+    "Step": "steps",
+    "StepDependency": "step_edges",
+    "StepField": "step_fields",
+    "Supplier": "suppliers",
+    "Team": "teams",
+    "UnitOfMeasurement": "units_of_measurement",
+    "User": "users",
+}
+"""The table that stores each GraphQL object type."""
+
+TYPE_OF_TABLE: dict[str, str] = {table: type_name for type_name, table in TABLE_OF_TYPE.items()}
+
+JSON_COLUMNS: dict[str, tuple[str, ...]] = {
+    "datagrid_columns": ("options",),
+    "datagrid_values": ("value",),
+    "issues": ("expectedCondition", "causeCondition"),
+    "run_step_fields": ("value",),
+    "step_fields": ("options",),
+    "steps": ("slateContent",),
+}
+"""Columns holding JSON text; rows read through `Store.rows` carry them decoded."""
+
+
+class StoreError(Exception):
+    """A read or change the store refuses. The message says what is wrong and what to do about it."""
+
+
+class NotFound(StoreError):
+    """The object an id names does not exist."""
+
+
+class EtagMismatch(StoreError):
+    """An update or delete carried an `_etag` that is no longer the object's current one."""
+
+
+class RuleViolation(StoreError):
+    """A change would break one of ION's rules (uniqueness, tracking quantities, ...)."""
+
+
+def new_etag() -> str:
+    """A fresh `_etag`: 32 hex digits of a uuid4, as ION issues them."""
+    return uuid.uuid4().hex
+
+
+def utc_now() -> str:
+    """Now, as the store writes timestamps: ISO 8601, UTC, whole seconds."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def json_list(values: Iterable[Any]) -> str:
+    """A JSON array for `IN (SELECT value FROM json_each(?))`: one parameter, however many values."""
+    return json.dumps(list(values))
+
+
+class Store:
+    """The SQLite database of one sandbox. Thread-safe: every use of the connection holds `lock`."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+        self.lock = threading.RLock()
+        self._columns: dict[str, tuple[str, ...]] = {}
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] = ":memory:") -> Store:
+        """Open (and create the tables of) a store in a file, or in memory with ":memory:"."""
+        connection = sqlite3.connect(os.fspath(path), check_same_thread=False, isolation_level=None)
+        connection.execute("PRAGMA foreign_keys = ON")
+        if os.fspath(path) != ":memory:":
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+        connection.executescript(SCHEMA_SQL)
+        return cls(connection)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The raw connection, for tests that compare with plain SQL (hold `lock` while using it)."""
+        return self._connection
+
+    @property
+    def changes(self) -> int:
+        """A counter that moves with every row written through this store (rolled back or not)."""
+        return self._connection.total_changes
+
+    def close(self) -> None:
+        with self.lock:
+            self._connection.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction: committed when the block ends, rolled back (nothing changed) on any error."""
+        with self.lock:
+            if self._connection.in_transaction:
+                yield
+                return
+            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+            self._connection.execute("COMMIT")
+
+    # ------------------------------------------------------------------ reading
+
+    def sql(self, query: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run plain SQL; rows come back as dicts keyed by column name (JSON columns stay text)."""
+        with self.lock:
+            cursor = self._connection.execute(query, params)
+            if cursor.description is None:
+                return []
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, values, strict=False)) for values in cursor.fetchall()]
+
+    def rows(self, table: str, query: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows of `table` selected by `query`, with its JSON columns decoded."""
+        rows = self.sql(query, params)
+        for column in JSON_COLUMNS.get(table, ()):
+            for row in rows:
+                text = row.get(column)
+                if text is not None:
+                    row[column] = json.loads(text)
+        return rows
+
+    def scalar(self, query: str, params: Sequence[Any] = ()) -> Any:
+        with self.lock:
+            found = self._connection.execute(query, params).fetchone()
+        return None if found is None else found[0]
+
+    def columns(self, table: str) -> tuple[str, ...]:
+        """The column names of a table, in order."""
+        if table not in self._columns:
+            with self.lock:
+                info = self._connection.execute(f"PRAGMA table_info({table})").fetchall()
+            if not info:
+                raise KeyError(f"no table {table!r} in the sandbox store")
+            self._columns[table] = tuple(column[1] for column in info)
+        return self._columns[table]
+
+    def get(self, table: str, row_id: int) -> dict[str, Any] | None:
+        found = self.rows(table, f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+        return found[0] if found else None
+
+    def require(self, table: str, row_id: int) -> dict[str, Any]:
+        """The row with this id, or NotFound saying which object is missing."""
+        row = self.get(table, row_id)
+        if row is None:
+            raise NotFound(f"{TYPE_OF_TABLE.get(table, table)} {row_id} does not exist; check the id.")
+        return row
+
+    def by_ids(self, table: str, ids: Iterable[int]) -> list[dict[str, Any]]:
+        return self.rows(table, f"SELECT * FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
+                         (json_list(ids),))
+
+    def is_empty(self) -> bool:
+        """Has nothing been stored yet (no parts, no users)?"""
+        return self.scalar("SELECT NOT EXISTS (SELECT 1 FROM parts) AND NOT EXISTS (SELECT 1 FROM users)") == 1
+
+    # ------------------------------------------------------------------ writing
+
+    def _encoded(self, table: str, values: dict[str, Any]) -> dict[str, Any]:
+        json_columns = JSON_COLUMNS.get(table, ())
+        unknown = set(values) - set(self.columns(table))
+        if unknown:
+            raise KeyError(f"no column {sorted(unknown)} in {table}")
+        return {column: json.dumps(value) if column in json_columns and value is not None else value
+                for column, value in values.items()}
+
+    def new_entity(self, entity_type: str, object_id: int) -> int:
+        """Allocate a generic entity id (used by file attachments, labels and barcodes)."""
+        with self.lock:
+            cursor = self._connection.execute(
+                "INSERT INTO entities (entityType, objectId) VALUES (?, ?)", (entity_type, object_id))
+        return int(cursor.lastrowid)
+
+    def insert(self, table: str, values: dict[str, Any]) -> dict[str, Any]:
+        """Insert a row (filling `_etag`, timestamps and `entityId` when the table has them); returns it."""
+        columns = self.columns(table)
+        row = dict(values)
+        now = utc_now()
+        if "_etag" in columns:
+            row.setdefault("_etag", new_etag())
+        for stamp in ("createdAt", "updatedAt"):
+            if stamp in columns:
+                row.setdefault(stamp, now)
+        encoded = self._encoded(table, row)
+        names = ", ".join(f'"{column}"' for column in encoded)
+        marks = ", ".join("?" for _ in encoded)
+        with self.lock:
+            try:
+                cursor = self._connection.execute(
+                    f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(encoded.values()))
+            except sqlite3.IntegrityError as error:
+                raise RuleViolation(_integrity_message(table, error)) from error
+            row_id = int(cursor.lastrowid)
+            if "entityId" in columns and row.get("entityId") is None:
+                entity_id = self.new_entity(TYPE_OF_TABLE.get(table, table), row_id)
+                self._connection.execute(f"UPDATE {table} SET entityId = ? WHERE id = ?", (entity_id, row_id))
+        return self.require(table, row_id)
+
+    def check_etag(self, table: str, row: dict[str, Any], etag: str | None) -> None:
+        """Refuse a change made from a stale read: `etag` must be the row's current `_etag`."""
+        if etag != row["_etag"]:
+            raise EtagMismatch(
+                f"Etag mismatch for {TYPE_OF_TABLE.get(table, table)} {row['id']}: the object changed since "
+                "you read it (or the etag is wrong); query _etag again and retry with the new value.")
+
+    def update(self, table: str, row_id: int, values: dict[str, Any], etag: str | None = None,
+               *, check: bool = True) -> dict[str, Any]:
+        """Change a row and give it a new `_etag`. With `check`, `etag` must match the current one."""
+        row = self.require(table, row_id)
+        if check:
+            self.check_etag(table, row, etag)
+        changes = dict(values)
+        columns = self.columns(table)
+        if "_etag" in columns:
+            changes["_etag"] = new_etag()
+        if "updatedAt" in columns:
+            changes["updatedAt"] = utc_now()
+        encoded = self._encoded(table, changes)
+        assignments = ", ".join(f'"{column}" = ?' for column in encoded)
+        with self.lock:
+            try:
+                self._connection.execute(f"UPDATE {table} SET {assignments} WHERE id = ?",
+                                         (*encoded.values(), row_id))
+            except sqlite3.IntegrityError as error:
+                raise RuleViolation(_integrity_message(table, error)) from error
+        return self.require(table, row_id)
+
+    def touch(self, table: str, row_id: int) -> dict[str, Any]:
+        """Give an object a new `_etag` because something it owns changed (an attribute, a line, an aBOM)."""
+        return self.update(table, row_id, {}, check=False)
+
+    def next_position(self, table: str, where: str, params: Sequence[Any]) -> int:
+        """1 + the highest `position` among the rows `where` selects (1 when there are none)."""
+        return int(self.scalar(f"SELECT COALESCE(MAX(position), 0) + 1 FROM {table} WHERE {where}", params))
+
+    def set_attribute(self, owner_type: str, owner_id: int, key: str, value: Any,
+                      attribute_type: str | None) -> dict[str, Any]:
+        """Create or replace the key/value attribute `key` of an object (attributes have no etag of their own)."""
+        found = self.sql("SELECT id FROM attributes WHERE ownerType = ? AND ownerId = ? AND key = ?",
+                         (owner_type, owner_id, key))
+        values = {"value": value, "type": attribute_type or "STRING"}
+        if found:
+            return self.update("attributes", found[0]["id"], values, check=False)
+        return self.insert("attributes", {"ownerType": owner_type, "ownerId": owner_id, "key": key, **values})
+
+    def delete(self, table: str, row_id: int, etag: str | None = None, *, check: bool = True) -> None:
+        """Delete a row; with `check`, `etag` must be its current `_etag`."""
+        row = self.require(table, row_id)
+        if check:
+            self.check_etag(table, row, etag)
+        with self.lock:
+            try:
+                self._connection.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+            except sqlite3.IntegrityError as error:
+                raise RuleViolation(
+                    f"{TYPE_OF_TABLE.get(table, table)} {row_id} is still referenced by other objects; "
+                    "remove those first.") from error
+
+    def execute(self, query: str, params: Sequence[Any] = ()) -> int:
+        """Run one writing statement; returns the number of rows it changed."""
+        with self.lock:
+            return self._connection.execute(query, params).rowcount
+
+    def column_defaults(self, table: str) -> dict[str, Any]:
+        """The DEFAULT value of each column that has one."""
+        with self.lock:
+            info = self._connection.execute(f"PRAGMA table_info({table})").fetchall()
+        return {column[1]: ast.literal_eval(column[4]) for column in info if column[4] is not None}
+
+    def bulk_load(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+        """Load many tables in one transaction, checking foreign keys once at the end instead of per row.
+
+        Any dangling reference rolls the whole load back.
+        """
+        with self.lock:
+            self._connection.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with self.transaction():
+                    for table, rows in tables.items():
+                        self.bulk_insert(table, rows)
+                    dangling = self.sql("PRAGMA foreign_key_check")
+                    if dangling:
+                        raise RuleViolation(f"{len(dangling)} rows refer to missing objects, e.g. {dangling[0]}")
+            finally:
+                self._connection.execute("PRAGMA foreign_keys = ON")
+
+    def bulk_insert(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert many rows with one prepared statement; a key missing from a row takes the column default.
+
+        JSON columns are given as Python values.
+        """
+        if not rows:
+            return
+        names = list(dict.fromkeys(key for row in rows for key in row))
+        defaults = self.column_defaults(table)
+        json_columns = set(JSON_COLUMNS.get(table, ())) & set(names)
+        values = (
+            tuple(json.dumps(row[name]) if name in json_columns and row.get(name) is not None
+                  else row.get(name, defaults.get(name)) for name in names)
+            for row in rows)
+        quoted = ", ".join(f'"{name}"' for name in names)
+        marks = ", ".join("?" for _ in names)
+        with self.lock:
+            try:
+                self._connection.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", values)
+            except sqlite3.IntegrityError as error:
+                raise RuleViolation(_integrity_message(table, error)) from error
+
+
+def _integrity_message(table: str, error: sqlite3.IntegrityError) -> str:
+    text = str(error)
+    type_name = TYPE_OF_TABLE.get(table, table)
+    if text.startswith("UNIQUE constraint failed"):
+        fields = ", ".join(part.split(".")[-1] for part in text.split(":", 1)[1].split(","))
+        return f"{type_name} is not unique: another one has the same {fields.strip()}."
+    if "FOREIGN KEY" in text:
+        return f"{type_name} refers to an object that does not exist; check the ids you gave."
+    return f"{type_name} was refused by the store: {text}."
