@@ -32,6 +32,14 @@ from .widgets import LoginRequest, LoginWidget
 NOT_LOGGED_IN = "Not logged in: run %ion_login (or %ion_login --sandbox to use the embedded ION sandbox)."
 
 
+def _arguments(magic: Callable[..., Any], line: str) -> Any:
+    """The magic's parsed options; unbalanced quotes are a usage error like any other bad option."""
+    try:
+        return parse_argstring(magic, line)
+    except ValueError as error:
+        raise IonError(f"Cannot read the options {line!r}: {error}.") from None
+
+
 def user_errors(method: Callable[..., Any]) -> Callable[..., Any]:
     """Show IonErrors as one message without a traceback, with any secret masked."""
 
@@ -90,7 +98,7 @@ class IonMagic(Magics):
     @user_errors
     def ion_login(self, line: str) -> LoginWidget | None:
         """Log in to ION: a widget, or with options no widget (the secret from ION_CLIENT_SECRET or a prompt)."""
-        args = parse_argstring(self.ion_login, line)
+        args = _arguments(self.ion_login, line)
         if args.sandbox or args.env == SANDBOX:
             print(self._login(LoginRequest(SANDBOX, "", "")))
             return None
@@ -190,7 +198,7 @@ class IonMagic(Magics):
     @user_errors
     def ion_schema(self, line: str) -> None:
         """Browse the schema: fields with types and descriptions, enum values."""
-        args = parse_argstring(self.ion_schema, line)
+        args = _arguments(self.ion_schema, line)
         session = self._require_session()
         if args.refresh:
             session.load_schema(refresh=True)
@@ -227,7 +235,7 @@ class IonMagic(Magics):
     @user_errors
     def ion(self, line: str, cell: str) -> Any:
         """Run the GraphQL operation in the cell; return a DataFrame of the connection's nodes."""
-        args = parse_argstring(self.ion, line)
+        args = _arguments(self.ion, line)
         if args.var is not None and not args.var.isidentifier():
             raise IonError(f"{args.var!r} is not a Python variable name.")
         for name in ("max_rows", "page_size", "concurrency"):
