@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 
@@ -14,7 +15,7 @@ CELLS = (
     "%load_ext ion_magic",
     "%ion_login --sandbox",
     "from ion_magic.session import embedded_sandbox\nfrom ion_magic.sandbox import Faults\n"
-    "embedded_sandbox().faults = Faults(latency_ms=150, graphql_only=True)",
+    "embedded_sandbox().faults = Faults(latency_ms=300, graphql_only=True)",
     "%%ion inv --page-size 4\n{ partInventories { edges { node { id serialNumber } } } }",
     "embedded_sandbox().faults = Faults()",
     "%%ion rest --after {inv.attrs['ion']['end_cursor']}\n{ partInventories { edges { node { id serialNumber } } } }",
@@ -31,7 +32,9 @@ def test_interrupt_then_resume(tmp_path, monkeypatch):
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
             if index == 3:
-                timer = threading.Timer(3.0, client.km.interrupt_kernel)
+                # what JupyterLab's interrupt button does to a Python kernel: SIGINT to its process
+                kernel_process = client.km.provisioner.process
+                timer = threading.Timer(3.0, kernel_process.send_signal, args=(signal.SIGINT,))
                 timer.start()
                 started = time.monotonic()
                 client.execute_cell(cell, index)
