@@ -12,11 +12,15 @@ lab: setup
 
 test: setup browser
 	$(BIN)/ruff check ion_magic tests benchmarks
+	cd labextension && ../$(BIN)/jlpm test
 	$(BIN)/python -m pytest
 
 setup: $(STAMP)/venv
 
-$(STAMP)/venv: pyproject.toml
+# The editable install copies the built extension, so a front-end change must reinstall too.
+EXTENSION_SOURCES := $(wildcard labextension/src/*.ts labextension/style/*) labextension/package.json labextension/yarn.lock
+
+$(STAMP)/venv: pyproject.toml $(EXTENSION_SOURCES)
 	mkdir -p $(STAMP)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

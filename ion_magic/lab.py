@@ -18,13 +18,15 @@ def lab_arguments(notebooks: Path, as_root: bool) -> list[str]:
 
 
 def main() -> None:
+    """Extra arguments go to JupyterLab (e.g. --ServerApp.port=8899 --no-browser)."""
     from jupyterlab.labapp import LabApp
 
     notebooks = Path.cwd() / "notebooks"
     if not (notebooks / FIRST_NOTEBOOK).exists():
         sys.exit(f"Run this from the ion-magic checkout: {notebooks / FIRST_NOTEBOOK} is missing.")
     print("Starting JupyterLab with the ion-magic tutorials; the URL to open follows.", flush=True)
-    LabApp.launch_instance(argv=lab_arguments(notebooks, as_root=hasattr(os, "geteuid") and os.geteuid() == 0))
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    LabApp.launch_instance(argv=[*lab_arguments(notebooks, as_root), *sys.argv[1:]])
 
 
 if __name__ == "__main__":
