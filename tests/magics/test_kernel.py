@@ -90,3 +90,44 @@ def test_no_login_path_leaves_a_secret_or_token_anywhere(tmp_path, monkeypatch, 
              for what in (sandbox.client_secret, *issued) if what in text]
     assert leaks == []
     assert "DEBUG" in saved_text  # the logging was really on
+
+
+def test_hidden_prompt_login_keeps_the_secret_out_of_every_message(tmp_path, monkeypatch, private_sandbox):
+    """`%ion_login --client-id ...` with no ION_CLIENT_SECRET asks with getpass; the kernel's messages
+    (everything a front end would show or save) never carry the secret or a token."""
+    from jupyter_client.manager import start_new_kernel
+
+    sandbox = private_sandbox
+    monkeypatch.setenv("ION_MAGIC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("ION_CLIENT_SECRET", raising=False)
+    manager, client = start_new_kernel(kernel_name="python3")
+    seen: list[dict] = []
+    try:
+        def run(code: str, answer: str | None = None) -> None:
+            message_id = client.execute(code, allow_stdin=answer is not None)
+            if answer is not None:
+                request = client.get_stdin_msg(timeout=60)
+                assert request["header"]["msg_type"] == "input_request"
+                assert request["content"]["password"] is True  # typed without echo
+                seen.append(request)
+                client.input(answer)
+            seen.append(client.get_shell_msg(timeout=120))
+            while True:
+                message = client.get_iopub_msg(timeout=120)
+                seen.append(message)
+                if message["parent_header"].get("msg_id") == message_id and \
+                        message["content"].get("execution_state") == "idle":
+                    return
+
+        run("%load_ext ion_magic")
+        run(f"%ion_login --api-url {sandbox.api_url} --auth-url {sandbox.auth_url} --client-id {sandbox.client_id}",
+            answer=sandbox.client_secret)
+        run("%%ion\n{ runs(first: 2) { edges { node { id } } } }")
+        run("%ion_status")
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    shown = json.dumps(seen, default=str)
+    assert "Logged in to custom" in shown and "client_id: notebook-tests" in shown
+    issued = sandbox.issued_tokens()
+    assert issued and [what for what in (sandbox.client_secret, *issued) if what in shown] == []
