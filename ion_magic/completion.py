@@ -8,9 +8,9 @@ values, list values and variable definitions. The frame on top at the cursor dec
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graphql import (
     DirectiveLocation,
@@ -42,10 +42,6 @@ from graphql import (
     parse_type,
     type_from_ast,
 )
-
-if TYPE_CHECKING:
-    from IPython.core.completer import MatcherAPIv2
-    from IPython.core.interactiveshell import InteractiveShell
 
 
 @dataclass(frozen=True)
@@ -749,69 +745,3 @@ def _rank(suggestions: list[Suggestion], prefix: str) -> list[Suggestion]:
         unique.values(),
         key=lambda s: (not s.text.startswith(prefix), s.text.startswith(("__", "...")), s.text.lower(), s.text),
     )
-
-
-# --- IPython ----------------------------------------------------------------------------------------------
-
-_MATCHER_ID = "ion_magic.completion.ion_cell_matcher"
-
-
-def register_ipython_completer(shell: InteractiveShell, schema_provider: Callable[[], GraphQLSchema | None]) -> None:
-    """Hook into IPython's completer so that inside a cell starting with %%ion, completions come from
-    complete_graphql (with the first line's offset taken into account); elsewhere nothing changes.
-
-    Registering again replaces the earlier hook, so reloading the extension does not stack matchers.
-    """
-    matchers = shell.Completer.custom_matchers
-    matchers[:] = [matcher for matcher in matchers if getattr(matcher, "matcher_identifier", None) != _MATCHER_ID]
-    matchers.append(_ion_cell_matcher(schema_provider))
-
-
-def _ion_cell_matcher(schema_provider: Callable[[], GraphQLSchema | None]) -> MatcherAPIv2:
-    from IPython.core.completer import CompletionContext, SimpleCompletion, SimpleMatcherResult, context_matcher
-
-    @context_matcher(priority=50, identifier=_MATCHER_ID)
-    def ion_cell_matcher(context: CompletionContext) -> SimpleMatcherResult:
-        nothing = SimpleMatcherResult(completions=[], suppress=False)
-        body_start = _graphql_body_start(context.full_text)
-        if body_start is None:
-            return nothing
-        offset = _cursor_offset(context.full_text, context.cursor_line, context.cursor_position)
-        if offset is None or offset < body_start:
-            return nothing
-        schema = schema_provider()
-        if schema is None:
-            return nothing
-        body = context.full_text[body_start:]
-        completions = complete_graphql(schema, body, offset - body_start)
-        return SimpleMatcherResult(
-            completions=[SimpleCompletion(s.text, type=s.kind) for s in completions.suggestions],
-            matched_fragment=body[completions.start : completions.end],
-            suppress=True,
-            ordered=True,
-        )
-
-    return ion_cell_matcher
-
-
-def _cursor_offset(full_text: str, cursor_line: int, cursor_position: int) -> int | None:
-    lines = full_text.split("\n")
-    if not 0 <= cursor_line < len(lines) or not 0 <= cursor_position <= len(lines[cursor_line]):
-        return None
-    return sum(len(line) + 1 for line in lines[:cursor_line]) + cursor_position
-
-
-def _graphql_body_start(cell: str) -> int | None:
-    """Offset of the line after a leading `%%ion ...` line, or None when the cell is no %%ion cell."""
-    line_start = 0
-    newline = cell.find("\n")
-    while not cell[line_start : len(cell) if newline == -1 else newline].strip():
-        if newline == -1:
-            return None
-        line_start, newline = newline + 1, cell.find("\n", newline + 1)
-    if newline == -1:
-        return None
-    magic_line = cell[line_start:newline].strip()
-    if magic_line != "%%ion" and not magic_line.startswith(("%%ion ", "%%ion\t")):
-        return None
-    return newline + 1

@@ -1,7 +1,8 @@
 """The magics: %ion_login, %ion_logout, %ion_status, %ion_schema and %%ion.
 
 This layer parses its own arguments, calls the pipeline and shows the outcome. Every error a user can
-cause is one message (IPython's UsageError), never a traceback.
+cause is one message (IPython's UsageError), never a traceback. The client stack (httpx, graphql-core,
+ipywidgets) is imported when a magic first needs it, so `%load_ext ion_magic` stays quick.
 """
 
 from __future__ import annotations
@@ -12,22 +13,21 @@ import getpass
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import StdinNotImplementedError, UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from traitlets import Bool, Float, Integer, TraitError, validate
 
-from .completion import register_ipython_completer
+from .cell_completer import register_ipython_completer
 from .environments import CUSTOM, ENVIRONMENT_NAMES, SANDBOX
 from .errors import IonError, NotLoggedInError
-from .pipeline import QueryOptions, prepare
-from .schema import SchemaCache, describe_roots, describe_type
 from .schema_channel import SchemaChannel
-from .script import explain
-from .session import IonSession, embedded_sandbox, resolve_target
-from .widgets import LoginRequest, LoginWidget
+
+if TYPE_CHECKING:
+    from .session import IonSession
+    from .widgets import LoginRequest, LoginWidget
 
 NOT_LOGGED_IN = "Not logged in: run %ion_login (or %ion_login --sandbox to use the embedded ION sandbox)."
 
@@ -82,7 +82,6 @@ class IonMagic(Magics):
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
         self.session: IonSession | None = None
-        self.schema_cache = SchemaCache()
         self.channel = SchemaChannel(in_kernel=getattr(shell, "kernel", None) is not None)
         if shell is not None:
             register_ipython_completer(shell, lambda: self.session.schema if self.session else None)
@@ -98,6 +97,8 @@ class IonMagic(Magics):
     @user_errors
     def ion_login(self, line: str) -> LoginWidget | None:
         """Log in to ION: a widget, or with options no widget (the secret from ION_CLIENT_SECRET or a prompt)."""
+        from .widgets import LoginRequest, LoginWidget
+
         args = _arguments(self.ion_login, line)
         if args.sandbox or args.env == SANDBOX:
             print(self._login(LoginRequest(SANDBOX, "", "")))
@@ -137,6 +138,8 @@ class IonMagic(Magics):
 
     def _login(self, request: LoginRequest) -> str:
         """Log in as `request` says; replaces any earlier login. Returns the status line."""
+        from .session import IonSession, embedded_sandbox, resolve_target
+
         client_id, secret = request.client_id, request.client_secret
         if request.environment == SANDBOX:
             sandbox = embedded_sandbox()
@@ -146,7 +149,7 @@ class IonMagic(Magics):
         name, api_url, auth_url = resolve_target(request.environment, api_url=request.api_url or None,
                                                  auth_url=request.auth_url or None)
         session = IonSession(name, api_url, auth_url, client_id, secret, timeout=self.timeout,
-                             max_tries=self.max_tries, schema_cache=self.schema_cache)
+                             max_tries=self.max_tries)
         try:
             session.login()
         except BaseException:
@@ -198,6 +201,8 @@ class IonMagic(Magics):
     @user_errors
     def ion_schema(self, line: str) -> None:
         """Browse the schema: fields with types and descriptions, enum values."""
+        from .schema import describe_roots, describe_type
+
         args = _arguments(self.ion_schema, line)
         session = self._require_session()
         if args.refresh:
@@ -235,6 +240,10 @@ class IonMagic(Magics):
     @user_errors
     def ion(self, line: str, cell: str) -> Any:
         """Run the GraphQL operation in the cell; return a DataFrame of the connection's nodes."""
+        from .pipeline import QueryOptions, prepare
+        from .progress import TqdmProgress
+        from .script import explain
+
         args = _arguments(self.ion, line)
         if args.var is not None and not args.var.isidentifier():
             raise IonError(f"{args.var!r} is not a Python variable name.")
@@ -256,8 +265,6 @@ class IonMagic(Magics):
             print(explain(plan, api_url=session.api_url, token_url=session.transport.token_url,
                           graphql_url=session.graphql_url, client_id=session.client_id, max_rows=args.max_rows))
             return None
-        from .progress import TqdmProgress
-
         outcome = session.run(plan, options, TqdmProgress if self.show_progress else None)
         problems = outcome.problems()
         if problems:

@@ -12,7 +12,8 @@ from IPython.core.completer import provisionalcompleter
 from IPython.core.interactiveshell import InteractiveShell
 from jupyter_client import KernelManager
 
-from ion_magic.completion import Completions, complete_graphql, register_ipython_completer
+from ion_magic.cell_completer import register_ipython_completer
+from ion_magic.completion import Completions, complete_graphql
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -485,7 +486,7 @@ def test_registering_again_replaces_the_hook(shell):
 
 KERNEL_SETUP = f"""
 from graphql import build_schema
-from ion_magic.completion import register_ipython_completer
+from ion_magic.cell_completer import register_ipython_completer
 ion_schema = build_schema({ION_SDL!r})
 register_ipython_completer(get_ipython(), lambda: ion_schema)
 ion_probe_value = 42
