@@ -27,6 +27,7 @@ not ISO 8601) never raises: the column falls back to object, keeping every value
 given as the kind's Python scalar (int, float, bool, str, UTC ``pd.Timestamp``), the others as received.
 """
 
+import functools
 import re
 from collections.abc import Sequence
 from itertools import repeat
@@ -164,9 +165,14 @@ def _codes(values: Sequence, code_of: dict[Any, int]) -> list[int] | None:
     return None if _NOT_DECLARED in codes else codes
 
 
+@functools.lru_cache(maxsize=256)
+def _categorical_dtype(enum_values: tuple[str, ...]) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(list(enum_values), ordered=False)
+
+
 def _categorical(codes: list[int], enum_values: Sequence[str]) -> ArrayLike:
     code_type = np.int8 if len(enum_values) < 128 else np.int32
-    dtype = pd.CategoricalDtype(list(enum_values), ordered=False)
+    dtype = _categorical_dtype(tuple(enum_values))
     return pd.Categorical.from_codes(np.array(codes, dtype=code_type), dtype=dtype)
 
 

@@ -39,6 +39,7 @@ from graphql import (
     print_ast,
     validate,
 )
+from graphql.language.ast import QUERY_DOCUMENT_KEYS
 
 from .errors import IonSyntaxError, IonValidationError, MutationNotAllowedError, point_at
 from .variables import bind_variables
@@ -391,7 +392,7 @@ def _walk(node: Node) -> Iterator[Node]:
     while stack:
         current = stack.pop()
         yield current
-        for key in current.keys:
+        for key in QUERY_DOCUMENT_KEYS.get(current.kind, ()):  # Node.keys is recomputed on every access
             value = getattr(current, key, None)
             if isinstance(value, Node):
                 stack.append(value)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import orjson
 
 from .credentials import Credentials
 from .errors import AuthError, TransportError
@@ -147,10 +148,7 @@ class Transport:
             return self._decode(response)
 
     def _decode(self, response: httpx.Response) -> dict[str, Any]:
-        try:
-            decoded = response.json()
-        except ValueError:
-            decoded = None
+        decoded = decode_json(response.content)
         if isinstance(decoded, dict) and ("data" in decoded or "errors" in decoded):
             if response.status_code == 401:
                 raise AuthError("The API refused the access token (HTTP 401) right after a fresh login. "
@@ -201,6 +199,18 @@ class Transport:
             delay = self.policy.delay(attempt - 1, retry_after)
             log.debug("%s met %s; try %d in %.2fs", what, failure, attempt + 1, delay)
             self._sleep(delay)
+
+
+def decode_json(content: bytes) -> Any:
+    """orjson for speed (JSON decoding is half a large pull's client time); the standard library for what
+    orjson refuses (integers beyond 64 bits); None for a body that is not JSON."""
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        try:
+            return json.loads(content)
+        except ValueError:
+            return None
 
 
 def _uncertain_write(cause: str) -> TransportError:
