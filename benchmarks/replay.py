@@ -1,0 +1,287 @@
+"""A local ION-like GraphQL server that replays pre-serialised pages, so that a benchmark measures the client.
+
+The server runs in its own process (its CPU does not share the client's GIL) on 127.0.0.1, speaks just enough
+HTTP/1.1 (keep-alive, Content-Length bodies) over a bare asyncio protocol, and answers:
+
+- the Keycloak token endpoint (`.../protocol/openid-connect/token`) with a fixed token;
+- the introspection query with the introspection of `SDL` below;
+- any other POST to `/rows/<N>/graphql` with one page of the first N inventory records: the page starts after
+  the `ion_after` (or `after`) variable's graphene offset cursor and holds `ion_first` (or `first`, or a
+  literal `first: K` in the query) edges. The selection is not read: every page holds the 12 leaves of
+  `SELECTION`, and the page info under `ion_page_info` (or `pageInfo` when the query does not ask for the
+  alias).
+
+The edges of every page announced in `ReplayServer(pages=...)` are serialised before the server says it is
+ready; a page of any other size is serialised on first request and kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import multiprocessing
+import random
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import build_schema, get_introspection_query, graphql_sync
+
+SDL = """
+scalar DateTime
+
+enum PartInventoryStatus { AVAILABLE UNAVAILABLE INSTALLED KITTED WIP ON_ORDER SCRAPPED }
+enum PartTrackingType { SERIAL LOT }
+
+type PageInfo {
+  hasNextPage: Boolean!
+  hasPreviousPage: Boolean!
+  startCursor: String
+  endCursor: String
+  totalCount: Int
+  count: Int
+}
+
+type Part { id: ID! partNumber: String revision: String trackingType: PartTrackingType }
+type Location { id: ID! name: String }
+
+type PartInventory {
+  id: ID!
+  quantity: Float
+  status: PartInventoryStatus
+  serialNumber: String
+  lotNumber: String
+  cost: Float
+  installed: Boolean
+  createdAt: DateTime
+  part: Part
+  location: Location
+}
+
+type PartInventoryEdge { cursor: String! node: PartInventory }
+type PartInventoryConnection { edges: [PartInventoryEdge]! pageInfo: PageInfo! }
+
+type Query {
+  partInventories(first: Int, after: String, last: Int, before: String): PartInventoryConnection
+}
+"""
+
+# The 12 leaves every replayed node carries: 8 on the node, 3 under part, 1 under location.
+SELECTION = """
+        id quantity status serialNumber lotNumber cost installed createdAt
+        part { partNumber revision trackingType }
+        location { name }
+"""
+# The query a user writes: the magic adds first/after and the page info.
+QUERY = "query Inventory {\n  partInventories {\n    edges {\n      node {" + SELECTION + "      }\n    }\n  }\n}\n"
+ROOT = "partInventories"
+TOKEN = "replay-access-token"
+STATUSES = ("AVAILABLE", "UNAVAILABLE", "INSTALLED", "KITTED", "WIP", "ON_ORDER", "SCRAPPED")
+OFFSET_PREFIX = "arrayconnection:"
+
+
+def offset_cursor(offset: int) -> str:
+    """graphene's opaque offset cursor."""
+    return base64.b64encode(f"{OFFSET_PREFIX}{offset}".encode()).decode()
+
+
+def cursor_offset(cursor: str | None) -> int:
+    """The offset inside a graphene cursor; -1 (before the first row) for None."""
+    if not cursor:
+        return -1
+    return int(base64.b64decode(cursor).decode().removeprefix(OFFSET_PREFIX))
+
+
+def make_nodes(rows: int, seed: int = 7) -> list[dict[str, Any]]:
+    """`rows` deterministic PartInventory nodes shaped like ION's, with nulls where ION has them."""
+    rng = random.Random(seed)
+    nodes = []
+    for index in range(rows):
+        serial = rng.random() < 0.6
+        part = rng.randint(1, 4000)
+        nodes.append({
+            "id": 1 + index,
+            "quantity": 1.0 if serial else round(rng.uniform(1, 500), 2),
+            "status": rng.choice(STATUSES),
+            "serialNumber": f"SN-{rng.randint(0, 10**8):08d}" if serial else None,
+            "lotNumber": None if serial else f"LOT-{rng.randint(0, 10**6):06d}",
+            "cost": None if rng.random() < 0.15 else round(rng.uniform(0.5, 20_000), 2),
+            "installed": None if rng.random() < 0.1 else rng.random() < 0.4,
+            "createdAt": None if rng.random() < 0.01 else (
+                f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:"
+                f"{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.{rng.randint(0, 999_999):06d}+00:00"
+            ),
+            "part": {
+                "partNumber": f"PN-{part:05d}",
+                "revision": "ABCD"[part % 4],
+                "trackingType": "SERIAL" if serial else "LOT",
+            },
+            "location": None if rng.random() < 0.2 else {"name": f"Bay {rng.randint(1, 300)}"},
+        })
+    return nodes
+
+
+def introspection_body() -> bytes:
+    """The HTTP body answering the introspection query, from `SDL`."""
+    result = graphql_sync(build_schema(SDL), get_introspection_query(descriptions=True))
+    return json.dumps({"data": result.data}).encode()
+
+
+def page_info(rows: int, offset: int, count: int) -> dict[str, Any]:
+    return {
+        "hasNextPage": offset + count < rows,
+        "startCursor": offset_cursor(offset) if count else None,
+        "endCursor": offset_cursor(offset + count - 1) if count else None,
+        "totalCount": rows,
+    }
+
+
+class _Pages:
+    """Serialised edge runs keyed by (offset, count) and page infos keyed by (rows, offset, count)."""
+
+    def __init__(self, max_rows: int, pages: list[tuple[int, int]], seed: int) -> None:
+        self.max_rows = max_rows
+        self.edges = [json.dumps({"node": node}, separators=(",", ":")).encode() for node in make_nodes(max_rows,
+                                                                                                         seed)]
+        self.blobs: dict[tuple[int, int], bytes] = {}
+        self.infos: dict[tuple[int, int, int], bytes] = {}
+        for rows, size in pages:
+            for offset in range(0, rows, size):
+                self.page(rows, offset, size)
+
+    def page(self, rows: int, offset: int, first: int) -> tuple[bytes, bytes]:
+        count = max(0, min(first, rows - offset))
+        blob = self.blobs.get((offset, count))
+        if blob is None:
+            blob = self.blobs[(offset, count)] = b",".join(self.edges[offset : offset + count])
+        info = self.infos.get((rows, offset, count))
+        if info is None:
+            info = self.infos[(rows, offset, count)] = json.dumps(page_info(rows, offset, count),
+                                                                  separators=(",", ":")).encode()
+        return blob, info
+
+
+_FIRST_LITERAL = re.compile(r"\bfirst\s*:\s*(\d+)")
+_ROWS_PATH = re.compile(r"^/rows/(\d+)/graphql$")
+
+
+class _App:
+    def __init__(self, pages: _Pages, default_first: int) -> None:
+        self.pages = pages
+        self.default_first = default_first
+        self.introspection = introspection_body()
+        self.token = json.dumps({"access_token": TOKEN, "expires_in": 3600, "token_type": "Bearer"}).encode()
+
+    def respond(self, method: str, target: str, body: bytes) -> tuple[bytes, list[bytes]]:
+        if method != "POST":
+            return b"405 Method Not Allowed", [b'{"error":"POST only"}']
+        if target.endswith("/protocol/openid-connect/token"):
+            return b"200 OK", [self.token]
+        match = _ROWS_PATH.match(target)
+        if match is None:
+            return b"404 Not Found", [b'{"errors":[{"message":"no such path"}]}']
+        rows = min(int(match.group(1)), self.pages.max_rows)
+        request = json.loads(body)
+        query = request.get("query") or ""
+        if "__schema" in query:
+            return b"200 OK", [self.introspection]
+        variables = request.get("variables") or {}
+        after = variables.get("ion_after", variables.get("after"))
+        first = variables.get("ion_first", variables.get("first"))
+        if first is None:
+            literal = _FIRST_LITERAL.search(query)
+            first = int(literal.group(1)) if literal else self.default_first
+        blob, info = self.pages.page(rows, cursor_offset(after) + 1, first)
+        info_key = b"ion_page_info" if "ion_page_info" in query else b"pageInfo"
+        return b"200 OK", [b'{"data":{"', ROOT.encode(), b'":{"edges":[', blob, b'],"', info_key, b'":', info,
+                           b"}}}"]
+
+
+class _Connection(asyncio.Protocol):
+    """One keep-alive HTTP/1.1 connection: requests with Content-Length bodies, answered in order."""
+
+    def __init__(self, app: _App) -> None:
+        self.app = app
+        self.buffer = bytearray()
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while self.transport is not None:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            lines = self.buffer[:end].decode("latin-1").split("\r\n")
+            method, target, _ = lines[0].split(" ", 2)
+            headers = {}
+            for line in lines[1:]:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            length = int(headers.get("content-length", "0"))
+            if len(self.buffer) < end + 4 + length:
+                return
+            body = bytes(self.buffer[end + 4 : end + 4 + length])
+            del self.buffer[: end + 4 + length]
+            status, parts = self.app.respond(method, target, body)
+            close = headers.get("connection", "").lower() == "close"
+            size = sum(map(len, parts))
+            head = (b"HTTP/1.1 " + status + b"\r\nContent-Type: application/json\r\nContent-Length: "
+                    + str(size).encode() + (b"\r\nConnection: close" if close else b"") + b"\r\n\r\n")
+            self.transport.write(b"".join([head, *parts]))
+            if close:
+                self.transport.close()
+                self.transport = None
+
+
+def _serve(max_rows: int, pages: list[tuple[int, int]], default_first: int, seed: int, ready: Any) -> None:
+    app = _App(_Pages(max_rows, pages, seed), default_first)
+
+    async def main() -> None:
+        server = await asyncio.get_running_loop().create_server(lambda: _Connection(app), "127.0.0.1", 0)
+        ready.send(server.sockets[0].getsockname()[1])
+        ready.close()
+        await server.serve_forever()
+
+    asyncio.run(main())
+
+
+@dataclass
+class ReplayServer:
+    """The replay server in a child process, for a `with` block. `pages` lists the (rows, page size) pulls
+    whose pages are serialised before it is ready; `max_rows` is the largest dataset it serves."""
+
+    max_rows: int
+    pages: list[tuple[int, int]]
+    default_first: int = 100
+    seed: int = 7
+    port: int = 0
+
+    def __enter__(self) -> ReplayServer:
+        context = multiprocessing.get_context("spawn")
+        receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_serve, args=(self.max_rows, self.pages, self.default_first, self.seed, sender), daemon=True
+        )
+        self._process.start()
+        sender.close()
+        if not receiver.poll(600):
+            self._process.kill()
+            raise RuntimeError("the replay server did not start")
+        self.port = receiver.recv()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._process.terminate()
+        self._process.join(10)
+
+    @property
+    def auth_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def api_url(self, rows: int) -> str:
+        """The API base serving the first `rows` records (its GraphQL endpoint is this + /graphql)."""
+        return f"http://127.0.0.1:{self.port}/rows/{rows}"
