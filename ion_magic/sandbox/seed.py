@@ -2,7 +2,7 @@
 
 `seed(store, scale)` fills an empty store; the same scale always gives the same rows (fixed random seed,
 timestamps counted from a fixed epoch, etags drawn from the same generator). Volume grows with `scale`:
-per unit of scale 500 part inventories, 60 component parts, 20 runs, 30 issues and 8 purchase orders.
+per unit of scale 500 part inventories, 60 component parts, 20 runs, 30 issues and 24 purchase orders.
 Scale 1 is the default sandbox (about 500 inventories); scale 200 gives 100,000 part inventories.
 
 The ids that ION's public examples use exist at every scale: run 372 (steps 1133-1135, the last a
@@ -29,7 +29,7 @@ INVENTORIES_PER_SCALE = 500
 COMPONENT_PARTS_PER_SCALE = 60
 RUNS_PER_SCALE = 20
 ISSUES_PER_SCALE = 30
-PURCHASE_ORDERS_PER_SCALE = 8
+PURCHASE_ORDERS_PER_SCALE = 24
 BUILT_UNITS_PER_SCALE = 6
 SHELVES_PER_SCALE = 4
 
@@ -553,8 +553,11 @@ class _Factory:
         for index in range(count):
             status = statuses[index] if index < len(statuses) else _ORDER_STATUSES.draw(self.rng)
             day = 15 + index * 330 / count
+            supplier_id = self.rng.choice(self.supplier_ids)
+            # Each supplier has its own usual lead time, and some deliveries come late.
+            received_day = day + 2 + 6 + (supplier_id * 11) % 35 + self.rng.choice((0, 0, 1, 2, 3, 5, 9, 21))
             order = self.add("purchase_orders", {
-                "status": status, "supplierId": self.rng.choice(self.supplier_ids),
+                "status": status, "supplierId": supplier_id,
                 "currencyId": 1 if index % 7 else 2, "createdById": 7, "updatedById": 7,
                 "orderedAt": self.at(day + 2) if status in ("ORDERED", "RECEIVED") else None},
                 day=day, entity="PurchaseOrder")
@@ -593,17 +596,17 @@ class _Factory:
                             self.inventory(part, "ON_ORDER", day + 2, quantity=amount, line=line["id"])
                         else:
                             inventory_status = "UNAVAILABLE" if self.rng.random() < 0.15 else "AVAILABLE"
-                            received = self.inventory(part, inventory_status, day + 20, quantity=amount,
+                            received = self.inventory(part, inventory_status, received_day, quantity=amount,
                                                       line=line["id"])
                             received_inventory.append((line, received))
             order["estimatedTotalCost"] = round(total, 2)
             if received_inventory:
-                receipt = self.add("receipts", {"receivedDate": self.at(day + 20), "receivedById": 7},
-                                   day=day + 20, entity="Receipt")
+                receipt = self.add("receipts", {"receivedDate": self.at(received_day), "receivedById": 7},
+                                   day=received_day, entity="Receipt")
                 for line, received in received_inventory:
                     self.add("receipt_items", {"receiptId": receipt["id"], "purchaseOrderLineId": line["id"],
                                                "partInventoryId": received["id"], "quantity": received["quantity"]},
-                             day=day + 20)
+                             day=received_day)
 
     def stock(self) -> None:
         """Component stock in every status, up to INVENTORIES_PER_SCALE * scale inventories in all."""
