@@ -128,7 +128,7 @@ class Transport:
         payload: dict[str, Any] = {"query": document, "variables": variables or {}}
         if operation_name:
             payload["operationName"] = operation_name
-        body = json.dumps(payload, default=str)
+        body = orjson.dumps(payload, default=str)
 
         def post() -> httpx.Response:
             if self.credentials.needs_refresh():  # renewed ahead of expiry, also between retries
