@@ -7,6 +7,7 @@ variables. Each root field becomes its own operation, so each can be paged on it
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -143,15 +144,21 @@ def parse_cell(source: str, *, line_offset: int = 1) -> ParsedCell:
     return ParsedCell(source, document, operations[0], fragments)
 
 
+# Cell texts that validated against a schema: re-running a cell skips validation (about 1 ms).
+_VALID_SOURCES: weakref.WeakKeyDictionary[GraphQLSchema, set[str]] = weakref.WeakKeyDictionary()
+
+
 def validate_cell(cell: ParsedCell, schema: GraphQLSchema | None, *, line_offset: int = 1) -> None:
     """Check the operation against the schema before anything is sent (no-op without a schema)."""
-    if schema is None:
+    if schema is None or cell.source in _VALID_SOURCES.get(schema, ()):
         return
     try:
         errors = validate(schema, cell.document)
     except RecursionError:
         raise IonValidationError("The operation is nested too deeply to validate.") from None
-    if errors:
+    if not errors:
+        _VALID_SOURCES.setdefault(schema, set()).add(cell.source)
+    else:
         shown = [_with_location(error.message, cell.source, error, line_offset) for error in errors[:3]]
         more = f"\n(and {len(errors) - 3} more)" if len(errors) > 3 else ""
         raise IonValidationError("\n".join(shown) + more)
