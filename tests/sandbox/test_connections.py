@@ -4,7 +4,6 @@ and count, filters and sorts that agree with plain SQL over the same store, and 
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -16,38 +15,7 @@ from ion_magic.sandbox.limits import MAX_DEPTH
 from ion_magic.sandbox.seed import seed
 from ion_magic.sandbox.store import Store
 
-
-@pytest.fixture(scope="module")
-def store() -> Iterator[Store]:
-    store = Store.open()
-    seed(store)
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def api(store: Store) -> SandboxAPI:
-    return SandboxAPI(store)
-
-
-@pytest.fixture(scope="module")
-def execute(api: SandboxAPI) -> Callable[..., dict[str, Any]]:
-    """`execute(query, variables=None, operation_name=None) -> response dict` (swap for HTTP here)."""
-
-    def run(query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None) -> dict[str, Any]:
-        return api.execute(query, variables, operation_name)[0]
-
-    return run
-
-
-def data(result: dict[str, Any]) -> dict[str, Any]:
-    assert "errors" not in result, result["errors"]
-    return result["data"]
-
-
-def error(result: dict[str, Any]) -> str:
-    assert result.get("errors"), f"expected an error, got {result}"
-    return result["errors"][0]["message"]
+from .results import data, error
 
 
 def ids(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[int]:

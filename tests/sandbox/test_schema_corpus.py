@@ -4,15 +4,13 @@ and every read-only one runs on the seeded demo factory without errors."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType, parse, validate
 
-from ion_magic.sandbox.api import SandboxAPI
-from ion_magic.sandbox.store import TABLE_OF_TYPE, Store
+from ion_magic.sandbox.store import TABLE_OF_TYPE
 
 CORPUS_PATH = Path(__file__).resolve().parents[2].parent / "shared" / "ion-api" / "corpus.json"
 if not CORPUS_PATH.is_file():
@@ -24,26 +22,6 @@ EXCLUDED: dict[str, str] = {}
 """Corpus operations the sandbox does not validate, with the reason. Every one of them validates today."""
 
 READ_ONLY = [name for name, operation in BY_NAME.items() if operation["read_only"] and name not in EXCLUDED]
-
-
-@pytest.fixture(scope="module")
-def api() -> Iterator[SandboxAPI]:
-    from ion_magic.sandbox.seed import seed
-
-    store = Store.open()
-    seed(store)
-    yield SandboxAPI(store)
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def execute(api: SandboxAPI) -> Callable[..., dict[str, Any]]:
-    """`execute(query, variables=None, operation_name=None) -> response dict` (swap for HTTP here)."""
-
-    def run(query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None) -> dict[str, Any]:
-        return api.execute(query, variables, operation_name)[0]
-
-    return run
 
 
 def test_the_corpus_is_the_one_we_expect():

@@ -4,48 +4,30 @@ mBOM rules, run status derived from step statuses, and failed mutations that cha
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
-from ion_magic.sandbox.api import SandboxAPI
 from ion_magic.sandbox.rules import derive_run_status, next_revision
-from ion_magic.sandbox.seed import seed
 from ion_magic.sandbox.store import Store
+
+from .results import data, error
 
 ETAG = re.compile(r"^[0-9a-f]{32}$")
 
 
 @pytest.fixture
-def store() -> Iterator[Store]:
-    """A freshly seeded store per test: these tests write."""
-    store = Store.open()
-    seed(store)
-    yield store
-    store.close()
+def store(fresh_sandbox) -> Store:
+    """A freshly seeded store per test (these tests write), served over HTTP by `execute`."""
+    return fresh_sandbox.store
 
 
 @pytest.fixture
-def execute(store: Store) -> Callable[..., dict[str, Any]]:
-    """`execute(query, variables=None, operation_name=None) -> response dict` (swap for HTTP here)."""
-    api = SandboxAPI(store)
+def execute(fresh_sandbox, gql_for) -> Callable[..., dict[str, Any]]:
+    return gql_for(fresh_sandbox)
 
-    def run(query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None) -> dict[str, Any]:
-        return api.execute(query, variables, operation_name)[0]
-
-    return run
-
-
-def data(result: dict[str, Any]) -> dict[str, Any]:
-    assert "errors" not in result, result["errors"]
-    return result["data"]
-
-
-def error(result: dict[str, Any]) -> str:
-    assert result.get("errors"), f"expected an error, got {result}"
-    return result["errors"][0]["message"]
 
 
 UPDATE_STEP = """mutation ($input: UpdateRunStepInput!) {
