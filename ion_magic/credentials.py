@@ -65,15 +65,12 @@ class Credentials:
         """True when the token is missing or in the last fifth of its life (at most 30 s before expiry)."""
         return self._token is None or self.seconds_left() <= min(30.0, 0.2 * self._lifetime)
 
-    def invalidate_token(self) -> None:
+    def forget(self) -> None:
+        """Drop the secret and the token (logout)."""
         with self._lock:
             self._token = None
             self._expires_at = 0.0
-
-    def forget(self) -> None:
-        """Drop the secret and the token (logout)."""
-        self.invalidate_token()
-        self._secret = ""
+            self._secret = ""
 
     def redact(self, text: str) -> str:
         """`text` with the secret and the token replaced by a mask."""

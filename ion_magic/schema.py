@@ -61,9 +61,6 @@ class SchemaCache:
             handle.write(text)
         os.replace(handle.name, self.path_for(endpoint))
 
-    def forget(self, endpoint: str) -> None:
-        self.path_for(endpoint).unlink(missing_ok=True)
-
 
 def schema_from_introspection(introspection: dict[str, Any] | None) -> GraphQLSchema | None:
     """A client-side schema, or None when there is no usable introspection result."""

@@ -75,9 +75,6 @@ class Transport:
     def close(self) -> None:
         self._client.close()
 
-    def set_timeout(self, seconds: float) -> None:
-        self._client.timeout = httpx.Timeout(seconds)
-
     # -- token -------------------------------------------------------------------------------------
     def _ensure_token(self, rejected: str | None = None) -> None:
         """Refresh once, however many threads find the token stale or `rejected` at the same time."""
