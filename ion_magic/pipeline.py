@@ -126,6 +126,7 @@ def run(plan: OperationPlan, send: Send, options: QueryOptions, *, endpoint: str
             "total_count": result.total_count,
             "complete": result.complete,
             "concurrency": result.concurrency,
+            "errors": result.server_errors,
         }
         results.append(result)
     frames = {result.plan.response_key: result.frame for result in results}

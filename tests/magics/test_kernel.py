@@ -8,7 +8,7 @@ import secrets
 
 import pytest
 
-from ion_magic.sandbox import start_sandbox
+from ion_magic.sandbox import DEMO_CLIENT_SECRET, start_sandbox
 
 from ..kernels import errors_of, execute, json_printed, notebook, text_of
 
@@ -24,6 +24,7 @@ def test_sandbox_login_query_and_validation_error(tmp_path, monkeypatch):
         "%%ion\n{\n  runs { edges { node { titel } } }\n}",
     ), cwd=tmp_path, allow_errors=True)
     login, query, check, invalid = nb.cells[1:]
+    assert DEMO_CLIENT_SECRET not in json.dumps(nb)  # the --sandbox login path shows no secret either
     assert "Logged in to sandbox" in text_of(login) and "queries" in text_of(login)
     found = json_printed(check)
     assert found["rows"] > 5 and found["pages"] == -(-found["rows"] // 5)
