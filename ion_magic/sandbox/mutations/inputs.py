@@ -51,3 +51,15 @@ def entity_of(store: Store, value: Any) -> Row:
         raise NotFound(f"Entity {entity_id} does not exist; use the entityId of a part, inventory, run, step, "
                        "location...")
     return found[0]
+
+
+def set_owned_attribute(store: Store, owner_type: str, owner_id: Any, data: Input) -> tuple[Row, Row]:
+    """Set the `key`/`value` attribute of a run or issue under the owner's etag; the owner gets a new one.
+
+    Returns (the attribute, the touched owner): ION answers the attribute with the owner's new `Etag`."""
+    owner = row_of(store, owner_type, owner_id)
+    table = TABLE_OF_TYPE[owner_type]
+    store.check_etag(table, owner, data["etag"])
+    key = required_text(data["key"], "The attribute key")
+    attribute = store.set_attribute(owner_type, owner["id"], key, data.get("value"), data.get("type"))
+    return attribute, store.touch(table, owner["id"])

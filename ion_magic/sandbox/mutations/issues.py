@@ -8,8 +8,8 @@ from ion_magic.sandbox.mutations.inputs import (
     Input,
     given,
     optional_row,
-    required_text,
     row_of,
+    set_owned_attribute,
 )
 from ion_magic.sandbox.resolvers import ME_USER_ID
 from ion_magic.sandbox.store import (
@@ -50,9 +50,5 @@ def update_issue(store: Store, input: Input) -> dict[str, Any]:
 
 
 def update_issue_attribute(store: Store, input: Input) -> dict[str, Any]:
-    issue = row_of(store, "Issue", input["issueId"])
-    store.check_etag("issues", issue, input["etag"])
-    key = required_text(input["key"], "The attribute key")
-    attribute = store.set_attribute("Issue", issue["id"], key, input.get("value"), input.get("type"))
-    issue = store.touch("issues", issue["id"])
+    attribute, issue = set_owned_attribute(store, "Issue", input["issueId"], input)
     return {"issueAttribute": {**attribute, "Etag": issue["_etag"], "issueId": issue["id"]}}

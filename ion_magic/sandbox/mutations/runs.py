@@ -15,6 +15,7 @@ from ion_magic.sandbox.mutations.inputs import (
     optional_row,
     required_text,
     row_of,
+    set_owned_attribute,
 )
 from ion_magic.sandbox.resolvers import ME_USER_ID
 from ion_magic.sandbox.rules import derive_run_status
@@ -164,9 +165,5 @@ def update_run_step_field_value(store: Store, input: Input) -> dict[str, Any]:
 
 
 def update_run_attribute(store: Store, input: Input) -> dict[str, Any]:
-    run = row_of(store, "Run", input["runId"])
-    store.check_etag("runs", run, input["etag"])
-    key = required_text(input["key"], "The attribute key")
-    attribute = store.set_attribute("Run", run["id"], key, input.get("value"), input.get("type"))
-    run = store.touch("runs", run["id"])
+    attribute, run = set_owned_attribute(store, "Run", input["runId"], input)
     return {"runAttribute": {**attribute, "Etag": run["_etag"], "runId": run["id"], "entityId": run["entityId"]}}
