@@ -82,7 +82,8 @@ def fetch_root(send: Send, plan: RootPlan, frame_plan: FramePlan, *, max_rows: i
     return result
 
 
-def _root_data(response: dict[str, Any], plan: RootPlan, result: RootResult) -> Any:
+def root_value(response: dict[str, Any], plan: RootPlan, result: RootResult) -> Any:
+    """The root field's value in a response; its errors are kept, and raised when no value came with them."""
     errors = response.get("errors") or []
     data = response.get("data") or {}
     value = data.get(plan.response_key) if isinstance(data, dict) else None
@@ -98,7 +99,7 @@ def _root_data(response: dict[str, Any], plan: RootPlan, result: RootResult) -> 
 
 
 def _fetch_single(send: Send, plan: RootPlan, builder: FrameBuilder, result: RootResult) -> None:
-    value = _root_data(send(plan.document, dict(plan.variables)), plan, result)
+    value = root_value(send(plan.document, dict(plan.variables)), plan, result)
     result.pages = 1
     if plan.shape == "list":
         builder.add_nodes(list(value or ()))
@@ -178,7 +179,7 @@ class _Pager:
         if self.plan.first_variable:
             variables[self.plan.first_variable] = size
         try:
-            return _root_data(self.send(self.plan.document, variables), self.plan, self.result)
+            return root_value(self.send(self.plan.document, variables), self.plan, self.result)
         except IonError as error:
             if self.result.pages == 0:
                 raise

@@ -20,7 +20,7 @@ from .operation import (
     plan_operation,
     validate_cell,
 )
-from .paging import ProgressFactory, RootResult, Send, fetch_root
+from .paging import ProgressFactory, RootResult, Send, fetch_root, root_value
 
 
 @dataclass(frozen=True)
@@ -136,13 +136,10 @@ def run(plan: OperationPlan, send: Send, options: QueryOptions, *, endpoint: str
 
 def _scalar_root(send: Send, root: RootPlan) -> RootResult:
     result = RootResult(root)
-    response = send(root.document, dict(root.variables))
-    if response.get("errors"):
-        raise ServerError("The server answered with errors:\n" + describe_graphql_errors(response["errors"]),
-                          response["errors"], response.get("data"))
-    value = (response.get("data") or {}).get(root.response_key)
+    value = root_value(send(root.document, dict(root.variables)), root, result)
     result.frame = pd.DataFrame({root.response_key: [value]})
     result.pages = result.rows = result.nodes = 1
+    result.complete = not result.server_errors
     return result
 
 
