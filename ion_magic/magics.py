@@ -23,7 +23,7 @@ from traitlets import Bool, Float, Integer, TraitError, validate
 from .cell_completer import register_ipython_completer
 from .environments import CUSTOM, ENVIRONMENT_NAMES, SANDBOX
 from .errors import IonError, NotLoggedInError
-from .schema_channel import SchemaChannel
+from .schema_channel import SchemaChannel, run_roots
 
 if TYPE_CHECKING:
     from .session import IonSession
@@ -158,7 +158,7 @@ class IonMagic(Magics):
         if self.session is not None:
             self.session.close()
         self.session = session
-        self.channel.publish(session.introspection, session.graphql_url)
+        self.channel.publish(session)
         return self._status_line(session)
 
     @staticmethod
@@ -182,7 +182,7 @@ class IonMagic(Magics):
             return
         self.session.close()
         self.session = None
-        self.channel.publish(None, None)
+        self.channel.publish(None)
         print("Logged out: the token and the credentials are forgotten.")
 
     @line_magic
@@ -207,7 +207,7 @@ class IonMagic(Magics):
         session = self._require_session()
         if args.refresh:
             session.load_schema(refresh=True)
-            self.channel.publish(session.introspection, session.graphql_url)
+            self.channel.publish(session)
         if session.schema is None:
             raise IonError("The API refused introspection, so its schema is unknown.")
         if args.type:
@@ -266,6 +266,9 @@ class IonMagic(Magics):
                           graphql_url=session.graphql_url, client_id=session.client_id, max_rows=args.max_rows))
             return None
         outcome = session.run(plan, options, TqdmProgress if self.show_progress else None)
+        self.channel.record_run(f"%%ion {line}".rstrip() + "\n" + cell, run_roots(outcome),
+                                environment=session.environment, variables=sorted(plan.variables),
+                                redact=session.credentials.redact)
         problems = outcome.problems()
         if problems:
             print(session.credentials.redact(problems), file=sys.stderr)
