@@ -81,7 +81,8 @@ function parsed(text: string, type: GraphQLInputType, where: string): unknown {
   if (name === 'Int' || name === 'Float') {
     const number = Number(trimmed);
     if (trimmed === '' || Number.isNaN(number) || (name === 'Int' && !Number.isInteger(number))) {
-      throw new ArgumentValueError(`${where}: ${JSON.stringify(text)} is not ${name === 'Int' ? 'an integer' : 'a number'}.`);
+      const wanted = name === 'Int' ? 'an integer' : 'a number';
+      throw new ArgumentValueError(`${where}: ${JSON.stringify(text)} is not ${wanted}.`);
     }
     return number;
   }
@@ -120,7 +121,8 @@ export function filtersLiteral(argument: GraphQLArgument, conditions: readonly I
     const where = `${condition.field} ${condition.operator}`;
     const values = condition.operator === 'in' ? condition.value.split(',') : [condition.value];
     const typed = values.map(text => parsed(text, field.valueType, where));
-    value[condition.field] = { ...value[condition.field], [condition.operator]: condition.operator === 'in' ? typed : typed[0] };
+    const operand = condition.operator === 'in' ? typed : typed[0];
+    value[condition.field] = { ...value[condition.field], [condition.operator]: operand };
   }
   if (!Object.keys(value).length) {
     return null;

@@ -16,24 +16,13 @@ import {
   sortOf,
   sortValues
 } from './argumentForm';
+import { element } from './dom';
 import { argumentValue, CellSyntaxError } from './queryDocument';
 import { ITreeField } from './schemaTree';
 
 /** Writes an argument's literal into the notebook (null removes the argument). */
 export type ArgumentWriter = (field: ITreeField, name: string, literal: string | null) => void;
 
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string> = {},
-  text = ''
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    node.setAttribute(name, value);
-  }
-  node.textContent = text;
-  return node;
-}
 
 function select(label: string, values: readonly string[], empty: string | null): HTMLSelectElement {
   const node = element('select', { 'aria-label': label });
@@ -127,14 +116,18 @@ export class ArgumentInputs {
     const fieldSelect = select('filter field', fields.map(field => field.name), null);
     const operatorSelect = select('filter operator', [], null);
     let valueInput: HTMLInputElement | HTMLSelectElement = element('input');
-    const remove = element('button', { type: 'button', 'aria-label': 'Remove this filter', title: 'Remove this filter' }, '×');
+    const removeLabel = 'Remove this filter';
+    const remove = element('button', { type: 'button', 'aria-label': removeLabel, title: removeLabel }, '×');
     const current = (): IFilterField => fields.find(field => field.name === fieldSelect.value)!;
     const renderValue = (value: string): void => {
       const field = current();
       const next =
         field.enumValues && operatorSelect.value !== 'in'
           ? select('filter value', field.enumValues, null)
-          : element('input', { 'aria-label': 'filter value', placeholder: operatorSelect.value === 'in' ? 'A, B, C' : 'value' });
+          : element('input', {
+              'aria-label': 'filter value',
+              placeholder: operatorSelect.value === 'in' ? 'A, B, C' : 'value'
+            });
       next.value = value || (next instanceof HTMLSelectElement ? field.enumValues![0] : '');
       next.addEventListener('change', () => this.writeFilters());
       valueInput.replaceWith(next);

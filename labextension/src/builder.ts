@@ -30,7 +30,8 @@ export function tickEdit(activeText: string | null, field: ITreeField, checked: 
     if (!checked) {
       return { action: 'none' };
     }
-    return { action: 'insert', text: newIonCell(field.kind, field.tickPath, field.kind === 'mutation' ? MUTATION_NOTE : '') };
+    const note = field.kind === 'mutation' ? MUTATION_NOTE : '';
+    return { action: 'insert', text: newIonCell(field.kind, field.tickPath, note) };
   }
   if (checked) {
     if (selectedPaths(activeText).paths.has(field.documentPath.join('.'))) {
@@ -46,7 +47,12 @@ export function tickEdit(activeText: string | null, field: ITreeField, checked: 
  * The edit for setting argument `name` of `field` to `literal` (null: remove it). A field not yet in the
  * active `%%ion` cell is ticked first; without such a cell, a new one is inserted.
  */
-export function argumentEdit(activeText: string | null, field: ITreeField, name: string, literal: string | null): CellEdit {
+export function argumentEdit(
+  activeText: string | null,
+  field: ITreeField,
+  name: string,
+  literal: string | null
+): CellEdit {
   if (!editsActiveCell(activeText, field)) {
     if (literal === null) {
       return { action: 'none' };

@@ -8,6 +8,7 @@ import { GraphQLSchema } from 'graphql';
 
 import { ArgumentInputs, hasArgumentInputs } from './argumentInputs';
 import { argumentEdit, CellEdit, tickEdit } from './builder';
+import { element } from './dom';
 import { HistoryView } from './historyView';
 import { NotebookIonState } from './ionState';
 import { isIonCellText } from './magicLine';
@@ -30,12 +31,6 @@ export interface IExplorerHost {
   insertCellBelow(text: string): void;
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ''): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  node.textContent = text;
-  return node;
-}
 
 /** A rendered row: its checkbox, and its argument inputs when it has some. */
 interface IRow {
@@ -45,13 +40,13 @@ interface IRow {
 }
 
 export class ExplorerPanel extends Widget {
-  private readonly explorerTab = element('button', 'ion-explorer-tab', 'Explorer');
-  private readonly historyTab = element('button', 'ion-explorer-tab', 'History');
-  private readonly explorer = element('div', 'ion-explorer-section');
-  private readonly message = element('p', 'ion-explorer-message', LOGGED_OUT_MESSAGE);
-  private readonly search = element('input', 'ion-explorer-search jp-mod-styled');
-  private readonly notice = element('div', 'ion-explorer-notice');
-  private readonly tree = element('div', 'ion-explorer-tree');
+  private readonly explorerTab = element('button', { class: 'ion-explorer-tab' }, 'Explorer');
+  private readonly historyTab = element('button', { class: 'ion-explorer-tab' }, 'History');
+  private readonly explorer = element('div', { class: 'ion-explorer-section' });
+  private readonly message = element('p', { class: 'ion-explorer-message' }, LOGGED_OUT_MESSAGE);
+  private readonly search = element('input', { class: 'ion-explorer-search jp-mod-styled' });
+  private readonly notice = element('div', { class: 'ion-explorer-notice' });
+  private readonly tree = element('div', { class: 'ion-explorer-tree' });
   private readonly history: HistoryView;
   private readonly expanded = new Set<string>();
   private readonly rows = new Map<string, IRow>();
@@ -63,7 +58,7 @@ export class ExplorerPanel extends Widget {
     this.title.caption = EXPLORER_LABEL;
     this.history = new HistoryView(text => this.host.insertCellBelow(text));
 
-    const tabs = element('div', 'ion-explorer-tabs');
+    const tabs = element('div', { class: 'ion-explorer-tabs' });
     tabs.setAttribute('role', 'tablist');
     for (const [tab, history] of [
       [this.explorerTab, false],
@@ -82,7 +77,8 @@ export class ExplorerPanel extends Widget {
     this.tree.setAttribute('role', 'tree');
     this.tree.setAttribute('aria-label', 'ION schema');
     this.explorer.append(this.message, this.search, this.notice, this.tree);
-    this.node.append(element('h2', 'ion-explorer-title', EXPLORER_LABEL), tabs, this.explorer, this.history.node);
+    const heading = element('h2', { class: 'ion-explorer-title' }, EXPLORER_LABEL);
+    this.node.append(heading, tabs, this.explorer, this.history.node);
     this.showTab(false);
     this.renderTree();
     this.stateChanged();
@@ -149,37 +145,40 @@ export class ExplorerPanel extends Widget {
 
   /** One field's row; `only`: show it open on just these children (a search matched them). */
   private renderRow(field: ITreeField, only: ITreeField[] | null): HTMLElement {
-    const row = element('div', 'ion-explorer-row');
+    const row = element('div', { class: 'ion-explorer-row' });
     row.setAttribute('role', 'treeitem');
-    const line = element('div', 'ion-explorer-line');
-    const children = element('div', 'ion-explorer-children');
+    const line = element('div', { class: 'ion-explorer-line' });
+    const children = element('div', { class: 'ion-explorer-children' });
     children.setAttribute('role', 'group');
     const expandable = field.childType !== null;
-    const toggle = element('button', 'ion-explorer-toggle');
+    const toggle = element('button', { class: 'ion-explorer-toggle' });
     toggle.type = 'button';
     toggle.disabled = !expandable;
     toggle.setAttribute('aria-label', `Expand ${field.label}`);
-    const checkbox = element('input', 'ion-explorer-check');
+    const checkbox = element('input', { class: 'ion-explorer-check' });
     checkbox.type = 'checkbox';
     checkbox.setAttribute('aria-label', field.label);
     checkbox.dataset.key = field.key;
-    const args = field.args.length ? `(${field.args.map(arg => `${arg.name}: ${arg.type}`).join(', ')})` : '';
     line.append(
       toggle,
       checkbox,
-      element('span', 'ion-explorer-name', field.name),
-      element('span', 'ion-explorer-args', args),
-      element('span', 'ion-explorer-type', `: ${field.type}`)
+      element('span', { class: 'ion-explorer-name' }, field.name),
+      element('span', { class: 'ion-explorer-type' }, `: ${field.type}`)
     );
     row.append(line);
+    if (field.args.length) {
+      const args = field.args.map(arg => `${arg.name}: ${arg.type}`).join(', ');
+      row.append(element('div', { class: 'ion-explorer-args' }, `(${args})`));
+    }
     if (field.description) {
-      row.append(element('div', 'ion-explorer-description', field.description));
+      row.append(element('div', { class: 'ion-explorer-description' }, field.description));
     }
     if (field.enumValues.length) {
-      row.append(element('div', 'ion-explorer-enum', `Values: ${field.enumValues.join(', ')}`));
+      row.append(element('div', { class: 'ion-explorer-enum' }, `Values: ${field.enumValues.join(', ')}`));
     }
     row.append(children);
-    const inputs = hasArgumentInputs(field) ? new ArgumentInputs(field, (...edit) => this.writeArgument(...edit)) : null;
+    const write = this.writeArgument.bind(this);
+    const inputs = hasArgumentInputs(field) ? new ArgumentInputs(field, write) : null;
     this.rows.set(field.key, { field, checkbox, inputs });
 
     const setOpen = (open: boolean): void => {
@@ -208,7 +207,7 @@ export class ExplorerPanel extends Widget {
         this.refreshTicks();
       });
     } else {
-      toggle.textContent = '·';
+      toggle.textContent = ' ';
       children.hidden = true;
     }
     checkbox.addEventListener('change', () => {

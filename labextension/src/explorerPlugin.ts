@@ -18,13 +18,14 @@ import { IonStatusItem } from './statusItem';
 export const OPEN_EXPLORER = 'ion-magic:open-explorer';
 const PANEL_ID = 'ion-magic-explorer';
 
+/** A ring around "ION", in the theme's icon colour. */
 const ionIcon = new LabIcon({
   name: 'ion-magic:ion',
   svgstr:
     '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">' +
-    '<g class="jp-icon3" fill="#616161"><circle cx="12" cy="12" r="10.5" fill="none" stroke="#616161" ' +
-    'stroke-width="1.6" class="jp-icon3"/><text x="12" y="15.2" font-family="sans-serif" font-size="8.5" ' +
-    'font-weight="bold" text-anchor="middle">ION</text></g></svg>'
+    '<g class="jp-icon3" fill="#616161"><path fill-rule="evenodd" d="M12 1a11 11 0 1 0 .001 0zM12 2.8a9.2 9.2 0 1 ' +
+    '1-.001 0z"/><text x="12" y="15" font-family="sans-serif" font-size="8" font-weight="bold" ' +
+    'text-anchor="middle">ION</text></g></svg>'
 });
 
 /** The explorer's view of the tracker's current notebook. */

@@ -92,7 +92,8 @@ export function describeRoots(record: IRunRecord): string {
   return record.roots
     .map(root => {
       const state = root.complete ? '' : `, incomplete: ${root.stopped ?? 'stopped'}`;
-      return `${root.field}: ${root.rows.toLocaleString('en')} row${root.rows === 1 ? '' : 's'}, ${root.seconds.toFixed(2)} s${state}`;
+      const rows = `${root.rows.toLocaleString('en')} row${root.rows === 1 ? '' : 's'}`;
+      return `${root.field}: ${rows}, ${root.seconds.toFixed(2)} s${state}`;
     })
     .join('; ');
 }

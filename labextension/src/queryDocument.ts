@@ -311,7 +311,12 @@ export function removeField(text: string, kind: OperationKind, path: readonly st
 // -- arguments -------------------------------------------------------------------------------------
 
 /** The value the field at `path` gives argument `name`, as written in the cell; null when absent. */
-export function argumentValue(text: string, kind: OperationKind, path: readonly string[], name: string): ValueNode | null {
+export function argumentValue(
+  text: string,
+  kind: OperationKind,
+  path: readonly string[],
+  name: string
+): ValueNode | null {
   const cell = parseCell(text);
   const operation = operationOf(cell, kind);
   if (!operation) {

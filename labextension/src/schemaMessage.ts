@@ -98,7 +98,8 @@ export function readKernelMessage(data: unknown): KernelMessage {
 }
 
 /**
- * Read a `{schema, endpoint, environment, identity[, history]}` message. `schema: null` means no schema (logged out): highlighting only.
+ * Read a `{schema, endpoint, environment, identity[, history]}` message. `schema: null` means no schema
+ * (logged out): highlighting only.
  * Throws SchemaMessageError for anything else, including an introspection result graphql-js rejects.
  */
 export function readSchemaUpdate(data: unknown): ISchemaUpdate {

@@ -26,9 +26,8 @@ export class IonStatusItem extends Widget {
   showState(state: NotebookIonState | null): void {
     const text = state ? statusText(state) : null;
     this.node.textContent = text ?? '';
-    this.node.title = state?.environment
-      ? `This notebook's kernel is logged in to ION ${state.environment}` + (state.identity ? ` as ${state.identity}` : '')
-      : '';
+    const as = state?.identity ? ` as ${state.identity}` : '';
+    this.node.title = state?.environment ? `This notebook's kernel is logged in to ION ${state.environment}${as}` : '';
     if (this.active !== (text !== null)) {
       this.active = text !== null;
       this.activeStateChanged.emit();

@@ -27,7 +27,20 @@ def open_explorer(page: Page) -> Locator:
     page.keyboard.press("Enter")
     panel = page.locator("#ion-magic-explorer")
     expect(panel).to_be_visible()
+    widen_sidebar(page)
     return panel
+
+
+def widen_sidebar(page: Page, by: float = 170) -> None:
+    """Drag the left sidebar's edge to the right, as a user would to read the tree."""
+    handle = page.locator("#jp-main-split-panel > .lm-SplitPanel-handle:visible").first
+    box = handle.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + by, y, steps=5)
+    page.mouse.up()
 
 
 def checkbox(panel: Locator, label: str) -> Locator:
