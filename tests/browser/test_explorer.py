@@ -148,6 +148,13 @@ def test_history_lists_the_runs_and_inserts_one(page: Page, jupyter_lab: Running
     expect(inserted.locator(".cm-line").first).to_have_text("%%ion --page-size 7")
     expect(editor(inserted)).to_contain_text("title")
 
+    page.reload()  # a fresh page asks the kernel again: the history comes back with the login
+    open_notebook(page, jupyter_lab, name)
+    panel = open_explorer(page)
+    panel.get_by_role("tab", name="History").click()
+    expect(panel.locator(".ion-history-entry")).to_contain_text(f"runs: {int(rows):,} rows", timeout=LOGIN)
+    expect(page.locator("#jp-main-statusbar .ion-status-item")).to_have_text(re.compile(r"^ION: sandbox\b"))
+
 
 def test_sort_and_filters_write_graphql_literals(page: Page, jupyter_lab: RunningLab, artifacts: Path) -> None:
     name = write_notebook(jupyter_lab, "explorer-arguments.ipynb", [LOGIN_CELL])

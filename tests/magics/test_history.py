@@ -4,8 +4,9 @@ run, with variable names but never their values, a token or the client secret.""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
-from ion_magic.schema_channel import HISTORY_LIMIT, SchemaChannel, run_roots
+from ion_magic.schema_channel import HISTORY_LIMIT, SchemaChannel, identity_of, run_roots
 
 
 class RecordingComm:
@@ -67,6 +68,21 @@ def test_logged_out_message_and_bounded_history():
     assert {key: answer[key] for key in ("schema", "endpoint", "environment", "identity")} == dict.fromkeys(
         ("schema", "endpoint", "environment", "identity"))
     assert len(answer["history"]) == HISTORY_LIMIT and answer["history"][-1]["document"].endswith("n204 }")
+
+
+@dataclass
+class Identity:
+    name: str
+
+    def describe(self) -> str:
+        return f"{self.name} (Demo Factory)"
+
+
+def test_identity_is_described_when_the_session_knows_it(shell):
+    session = shell.magics_manager.registry["IonMagic"].session
+    assert identity_of(session) == (session.identity.describe() if getattr(session, "identity", None) else None)
+    assert identity_of(type("Known", (), {"identity": Identity("demo")})()) == "demo (Demo Factory)"
+    assert identity_of(type("Unknown", (), {"identity": None})()) is None
 
 
 class Stopped:
