@@ -188,3 +188,30 @@ def test_sort_and_filters_write_graphql_literals(page: Page, jupyter_lab: Runnin
     expect(editor(mutation_cell)).to_contain_text("mutation {")
     expect(mutation_cell.locator(".cm-line").first).to_have_text("%%ion")
     expect(editor(mutation_cell)).to_contain_text("add --allow-mutation to the first line")
+
+
+def test_panel_and_status_bar_follow_the_active_notebook(
+    page: Page, jupyter_lab: RunningLab, artifacts: Path
+) -> None:
+    logged_in = write_notebook(jupyter_lab, "explorer-a.ipynb", [LOGIN_CELL])
+    other = write_notebook(jupyter_lab, "explorer-b.ipynb", ["%load_ext ion_magic"])
+    cells = open_notebook(page, jupyter_lab, logged_in)
+    panel = open_explorer(page)
+    log_in(page, cells)
+    status = page.locator("#jp-main-statusbar .ion-status-item")
+    expect(status).to_have_text(re.compile(r"^ION: sandbox\b"))
+    expect(panel.get_by_placeholder("Search the ION schema")).to_be_visible()
+
+    page.goto(f"{jupyter_lab.url}/lab/tree/{other}")  # opened beside the first, which stays open
+    kernel_status = page.locator("#jp-main-statusbar").get_by_text(re.compile(r"^Python 3.* \| Idle$"))
+    expect(kernel_status).to_be_visible(timeout=60_000)
+    expect(page.locator(".jp-NotebookPanel:visible")).to_contain_text("%load_ext ion_magic")
+    panel = page.locator("#ion-magic-explorer")
+    if not panel.is_visible():
+        open_explorer(page)
+    expect(status).to_be_hidden()
+    expect(panel.get_by_text("Log in with %ion_login to browse the schema.", exact=True)).to_be_visible()
+
+    page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=logged_in).click()
+    expect(status).to_have_text(re.compile(r"^ION: sandbox\b"))
+    expect(panel.get_by_placeholder("Search the ION schema")).to_be_visible()
