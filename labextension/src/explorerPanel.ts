@@ -32,6 +32,29 @@ export interface IExplorerHost {
 }
 
 
+/** A field's line (toggle, checkbox, name, type), then its arguments, whole description and enum values. */
+function fieldDescription(field: ITreeField, toggle: HTMLElement, checkbox: HTMLElement): HTMLElement[] {
+  const line = element('div', { class: 'ion-explorer-line' });
+  line.append(
+    toggle,
+    checkbox,
+    element('span', { class: 'ion-explorer-name' }, field.name),
+    element('span', { class: 'ion-explorer-type' }, `: ${field.type}`)
+  );
+  const parts = [line];
+  if (field.args.length) {
+    const args = field.args.map(arg => `${arg.name}: ${arg.type}`).join(', ');
+    parts.push(element('div', { class: 'ion-explorer-args' }, `(${args})`));
+  }
+  if (field.description) {
+    parts.push(element('div', { class: 'ion-explorer-description' }, field.description));
+  }
+  if (field.enumValues.length) {
+    parts.push(element('div', { class: 'ion-explorer-enum' }, `Values: ${field.enumValues.join(', ')}`));
+  }
+  return parts;
+}
+
 /** A rendered row: its checkbox, and its argument inputs when it has some. */
 interface IRow {
   field: ITreeField;
@@ -145,38 +168,12 @@ export class ExplorerPanel extends Widget {
 
   /** One field's row; `only`: show it open on just these children (a search matched them). */
   private renderRow(field: ITreeField, only: ITreeField[] | null): HTMLElement {
-    const row = element('div', { class: 'ion-explorer-row' });
-    row.setAttribute('role', 'treeitem');
-    const line = element('div', { class: 'ion-explorer-line' });
-    const children = element('div', { class: 'ion-explorer-children' });
-    children.setAttribute('role', 'group');
     const expandable = field.childType !== null;
-    const toggle = element('button', { class: 'ion-explorer-toggle' });
-    toggle.type = 'button';
-    toggle.disabled = !expandable;
-    toggle.setAttribute('aria-label', `Expand ${field.label}`);
-    const checkbox = element('input', { class: 'ion-explorer-check' });
-    checkbox.type = 'checkbox';
-    checkbox.setAttribute('aria-label', field.label);
-    checkbox.dataset.key = field.key;
-    line.append(
-      toggle,
-      checkbox,
-      element('span', { class: 'ion-explorer-name' }, field.name),
-      element('span', { class: 'ion-explorer-type' }, `: ${field.type}`)
-    );
-    row.append(line);
-    if (field.args.length) {
-      const args = field.args.map(arg => `${arg.name}: ${arg.type}`).join(', ');
-      row.append(element('div', { class: 'ion-explorer-args' }, `(${args})`));
-    }
-    if (field.description) {
-      row.append(element('div', { class: 'ion-explorer-description' }, field.description));
-    }
-    if (field.enumValues.length) {
-      row.append(element('div', { class: 'ion-explorer-enum' }, `Values: ${field.enumValues.join(', ')}`));
-    }
-    row.append(children);
+    const toggle = element('button', { class: 'ion-explorer-toggle', type: 'button' });
+    const checkbox = element('input', { class: 'ion-explorer-check', type: 'checkbox', 'aria-label': field.label });
+    const children = element('div', { class: 'ion-explorer-children', role: 'group' });
+    const row = element('div', { class: 'ion-explorer-row', role: 'treeitem' });
+    row.append(...fieldDescription(field, toggle, checkbox), children);
     const write = this.writeArgument.bind(this);
     const inputs = hasArgumentInputs(field) ? new ArgumentInputs(field, write) : null;
     this.rows.set(field.key, { field, checkbox, inputs });
@@ -195,6 +192,7 @@ export class ExplorerPanel extends Widget {
       }
     };
     if (expandable) {
+      toggle.setAttribute('aria-label', `Expand ${field.label}`);
       setOpen(only !== null || this.expanded.has(field.key));
       toggle.addEventListener('click', () => {
         const open = children.hidden;
@@ -207,7 +205,8 @@ export class ExplorerPanel extends Widget {
         this.refreshTicks();
       });
     } else {
-      toggle.textContent = ' ';
+      toggle.disabled = true;
+      toggle.setAttribute('aria-hidden', 'true');
       children.hidden = true;
     }
     checkbox.addEventListener('change', () => {
