@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["IonError", "IonSession", "connect", "load_ipython_extension"]
+__all__ = ["IncompleteResultError", "IncompleteResultWarning", "IonError", "IonSession", "connect",
+           "load_ipython_extension"]
 __version__ = "0.1.0"
 
 
@@ -18,10 +19,10 @@ def __getattr__(name: str) -> Any:
         from . import session
 
         return getattr(session, name)
-    if name == "IonError":
-        from .errors import IonError
+    if name in ("IonError", "IncompleteResultError", "IncompleteResultWarning"):
+        from . import errors
 
-        return IonError
+        return getattr(errors, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

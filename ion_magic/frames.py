@@ -103,7 +103,7 @@ def plan_frame(
     selection_set: SelectionSetNode,
     parent_type: GraphQLOutputType | None,
     fragments: Mapping[str, FragmentDefinitionNode],
-    explode: str | None = None,
+    explode: str | Sequence[str] | None = None,
     *,
     variables: Mapping[str, Any] | None = None,
     schema: GraphQLSchema | None = None,
@@ -118,10 +118,7 @@ def plan_frame(
     """
     context = _Context(fragments, variables or {}, schema)
     selected = context.merged([(selection_set, _named(parent_type))])
-    explode_path = None
-    if explode is not None:
-        explode_path = tuple(explode.split("."))
-        _check_explode(explode, explode_path, selected)
+    explode_path = _explode_path(explode, selected)
     columns: list[Column] = []
     levels: list[tuple[str, ...]] = []
     untyped: set[tuple[str, ...]] = set()
@@ -244,6 +241,45 @@ def _explodable(selected: dict[str, _Selected], prefix: tuple[str, ...]) -> list
         if field.children is not None:
             paths += _explodable(field.children, path)
     return paths
+
+
+def _explode_path(explode: str | Sequence[str] | None, selected: dict[str, _Selected]) -> tuple[str, ...] | None:
+    """The deepest of the explode paths, which must form one chain ("steps", "steps.fields")."""
+    if explode is None or (not isinstance(explode, str) and not explode):
+        return None
+    paths = sorted({tuple(text.split(".")) for text in ([explode] if isinstance(explode, str) else explode)},
+                   key=len)
+    for path in paths:
+        _check_explode(".".join(path), path, selected)
+    deepest = paths[-1]
+    for path in paths[:-1]:
+        if deepest[: len(path)] != path:
+            raise ExplodePathError(
+                ".".join(path), f"it is not on the way to {'.'.join(deepest)!r}: exploding two unrelated lists "
+                "would pair every element of one with every element of the other; explode one at a time",
+                [".".join(candidate) for candidate in _explodable(selected, ())])
+    return deepest
+
+
+def rows_per_node(plan: FramePlan, nodes: Sequence[Mapping[str, Any] | None]) -> list[int]:
+    """The frame rows each node makes: 0 for a null node, else one per element of the exploded lists (an
+    empty or null list still makes one row)."""
+    within = []
+    previous: tuple[str, ...] = ()
+    for path in plan.levels:
+        within.append(path[len(previous):])
+        previous = path
+    return [0 if node is None else _rows_of(node, within) for node in nodes]
+
+
+def _rows_of(value: Any, within: list[tuple[str, ...]]) -> int:
+    if not within:
+        return 1
+    for key in within[0]:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    if value.__class__ is list and value:
+        return sum(_rows_of(element, within[1:]) for element in value)
+    return _rows_of(None if value.__class__ is list else value, within[1:])
 
 
 def _check_explode(explode: str, path: tuple[str, ...], selected: dict[str, _Selected]) -> None:

@@ -229,9 +229,11 @@ class IonMagic(Magics):
     @argument("--all", action="store_true", help="Follow pageInfo.endCursor until hasNextPage is false.")
     @argument("--max-rows", type=int, help="Stop once N rows are in.")
     @argument("--page-size", type=int, help="`first` to use when the magic pages (default IonMagic.page_size).")
-    @argument("--after", help="Start after this cursor (to resume).")
+    @argument("--after", action="append", metavar="[ROOT=]CURSOR",
+              help="Start after this cursor (to resume); ROOT=CURSOR when the cell has several roots.")
     @argument("--concurrency", type=int, help="Pages in flight at once (default IonMagic.max_concurrency).")
-    @argument("--explode", help="One row per element of the list field at PATH.")
+    @argument("--explode", action="append", metavar="PATH",
+              help="One row per element of the list field at PATH; repeat for a nested chain.")
     @argument("--raw", action="store_true", help="Return the response's data dict untouched.")
     @argument("--allow-mutation", action="store_true", help="Required to run a mutation.")
     @argument("--dry-run", action="store_true", help="Parse, validate, bind and plan; send nothing.")
@@ -251,7 +253,7 @@ class IonMagic(Magics):
             if getattr(args, name) is not None and getattr(args, name) < 1:
                 raise IonError(f"--{name.replace('_', '-')} must be at least 1.")
         options = QueryOptions(all=args.all, max_rows=args.max_rows, page_size=args.page_size or self.page_size,
-                               after=args.after, explode=args.explode, raw=args.raw,
+                               after=args.after, explode=tuple(args.explode or ()), raw=args.raw,
                                allow_mutation=args.allow_mutation or args.dry_run or args.explain,
                                concurrency=args.concurrency or self.max_concurrency)
         session = self.session
@@ -271,7 +273,7 @@ class IonMagic(Magics):
             print(session.credentials.redact(problems), file=sys.stderr)
         if args.var:
             self.shell.user_ns[args.var] = outcome.value
-            if outcome.results:
+            if outcome.results or outcome.failures:
                 print(f"{outcome.summary()} → {args.var}")
             return None
         return outcome.value

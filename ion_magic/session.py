@@ -11,14 +11,15 @@ from __future__ import annotations
 import atexit
 import os
 import threading
-from collections.abc import Mapping
+import warnings
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graphql import GraphQLSchema
 
 from .credentials import Credentials, require_safe_url
 from .environments import CUSTOM, SANDBOX, Environment, resolve_environment
-from .errors import IonError, NotLoggedInError
+from .errors import IncompleteResultError, IncompleteResultWarning, IonError, NotLoggedInError
 from .operation import OperationPlan
 from .paging import ProgressFactory
 from .pipeline import QueryOptions, QueryOutcome, prepare, run
@@ -107,16 +108,32 @@ class IonSession:
         return run(plan, send, options, endpoint=self.graphql_url, progress_factory=progress_factory)
 
     def query(self, text: str, variables: Mapping[str, Any] | None = None, *, all: bool = False,
-              max_rows: int | None = None, page_size: int = 100, after: str | None = None,
-              explode: str | None = None, raw: bool = False, allow_mutation: bool = False,
-              concurrency: int = 4, progress: bool = True) -> Any:
-        """Run one GraphQL operation; return a DataFrame (a dict of them for several root fields)."""
+              max_rows: int | None = None, page_size: int = 100, after: str | Mapping[str, str] | None = None,
+              explode: str | Sequence[str] | None = None, raw: bool = False, allow_mutation: bool = False,
+              concurrency: int = 4, progress: bool = True, strict: bool = True) -> Any:
+        """Run one GraphQL operation; return a DataFrame (a dict of them for several root fields).
+
+        `variables` are exactly the operation's: a name it does not declare is an error. An incomplete
+        result (interrupted, failed part-way, server errors, a server breaking the paging rules) raises
+        IncompleteResultError carrying the partial value and where to resume; with `strict=False` it is
+        returned with an IncompleteResultWarning. A cut asked for with `max_rows` is not an error.
+        """
         from .progress import TqdmProgress
 
-        options = QueryOptions(all=all, max_rows=max_rows, page_size=page_size, after=after, explode=explode,
-                               raw=raw, allow_mutation=allow_mutation, concurrency=concurrency)
-        outcome = self.run(self.plan(text, variables, options, line_offset=0), options,
-                           TqdmProgress if progress else None)
+        explode_paths = (explode,) if isinstance(explode, str) else tuple(explode or ())
+        options = QueryOptions(all=all, max_rows=max_rows, page_size=page_size, after=after,
+                               explode=explode_paths, raw=raw, allow_mutation=allow_mutation,
+                               concurrency=concurrency)
+        plan = prepare(text, self.schema, variables or {}, options, line_offset=0, strict_variables=True)
+        outcome = self.run(plan, options, TqdmProgress if progress else None)
+        unasked = {key: reason for key, reason in outcome.reasons().items()
+                   if not any(r.plan.response_key == key and r.stopped is not None and r.stopped.reason == "max_rows"
+                              for r in outcome.results)}
+        if unasked:
+            message = self.credentials.redact(_incomplete_message(unasked, outcome.resume()))
+            if strict:
+                raise IncompleteResultError(message, outcome.value, outcome.resume(), unasked)
+            warnings.warn(message, IncompleteResultWarning, stacklevel=2)
         return outcome.value
 
     def status(self) -> dict[str, Any]:
@@ -133,6 +150,16 @@ class IonSession:
 
     def close(self) -> None:
         self.logout()
+
+
+def _incomplete_message(reasons: dict[str, str], resume: dict[str, str | None]) -> str:
+    lines = ["The result is incomplete:"]
+    for key, reason in reasons.items():
+        cursor = resume.get(key)
+        again = f" Resume with after={{{key!r}: {cursor!r}}}." if cursor else ""
+        lines.append(f"- {key}: {reason.rstrip('.')}.{again}")
+    lines.append("The rows that came are in the error's .value; pass strict=False to get them with a warning.")
+    return "\n".join(lines)
 
 
 def resolve_target(env: str | None = None, *, api_url: str | None = None, auth_url: str | None = None,
