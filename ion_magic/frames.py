@@ -52,6 +52,7 @@ from graphql import (
 )
 
 from ion_magic.dtypes import ArrayLike, ColumnValues, leaf_kind, object_array
+from ion_magic.nested import connection_parts, is_connection_type, node_type_of
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,12 @@ class _Context:
         is_list = field_type is not None and is_list_type(get_nullable_type(field_type))
         element = leaf_kind(get_nullable_type(field_type).of_type) if is_list else ("unknown", ())
         with_selection = [(field, type_) for (field, _), type_ in zip(found, types, strict=True) if field.selection_set]
+        if field_type is not None and is_connection_type(get_named_type(field_type)):
+            nodes = [(parts[1], node_type_of(_named(type_))) for field, type_ in with_selection
+                     if (parts := connection_parts(field)) is not None]
+            if nodes:  # a nested connection: a list of its nodes, as the page loop unwraps it
+                children = self.merged([(node.selection_set, type_) for node, type_ in nodes if node.selection_set])
+                return _Selected(key, "list", (), ("object", ()), children, True)
         if with_selection:
             children = self.merged([(field.selection_set, _named(type_)) for field, type_ in with_selection])
             kind = "list" if is_list else ("object" if known else "unknown")

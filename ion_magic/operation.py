@@ -47,6 +47,14 @@ from graphql import (
 from graphql.language.ast import QUERY_DOCUMENT_KEYS
 
 from .errors import IonSyntaxError, IonValidationError, MutationNotAllowedError, point_at
+from .nested import (
+    NestedConnection,
+    connection_parts,
+    is_connection_type,
+    replace_field,
+    with_nested_page_info,
+    with_selection,
+)
 from .variables import bind_variables
 
 PAGE_INFO_ALIAS = "ion_page_info"
@@ -108,6 +116,7 @@ class RootPlan:
     selection: SelectionSetNode | None = None  # under edges.node, or under the field itself
     node_type: GraphQLOutputType | None = None
     paging: Paging | None = None  # only for a connection whose edges.node is selected
+    nested: tuple[NestedConnection, ...] = ()  # connections below the node, unwrapped like the root's
 
 
 @dataclass(frozen=True)
@@ -353,11 +362,6 @@ def _field_type(parent: GraphQLNamedType | None, name: str) -> GraphQLOutputType
     return None
 
 
-def is_connection_type(named: GraphQLNamedType | None) -> bool:
-    """A Relay connection type: it has `edges` and `pageInfo`."""
-    return isinstance(named, GraphQLObjectType) and "edges" in named.fields and "pageInfo" in named.fields
-
-
 def _paged_connection(field_type: GraphQLOutputType | None, node: FieldNode,
                       fragments: Mapping[str, FragmentDefinitionNode]) -> bool:
     """A connection whose `edges { node }` the cell selects (without a schema: judged by the selection)."""
@@ -378,9 +382,11 @@ def _shape(field_type: GraphQLOutputType | None, node: FieldNode) -> Shape:
 
 def _plan_single(cell: ParsedCell, node: FieldNode, field_type: GraphQLOutputType | None,
                  variables: dict[str, Any]) -> RootPlan:
-    document, used = _operation_for(cell, (node,), ())
+    named = get_named_type(field_type) if field_type is not None else None
+    selection, nested = with_nested_page_info(node.selection_set, named)
+    document, used = _operation_for(cell, (with_selection(node, selection),), ())
     return RootPlan(_response_key(node), node.name.value, _shape(field_type, node), document,
-                    _subset(variables, used), selection=node.selection_set, node_type=field_type)
+                    _subset(variables, used), selection=node.selection_set, node_type=field_type, nested=nested)
 
 
 def _plan_root(cell: ParsedCell, node: FieldNode, root_type: GraphQLObjectType | None,
@@ -409,6 +415,15 @@ def _plan_root(cell: ParsedCell, node: FieldNode, root_type: GraphQLObjectType |
         injected.append(("first", names[0], arg_types.get("first", "Int")))
     edge_has_cursor = isinstance(edges_type, GraphQLObjectType) and "cursor" in edges_type.fields
     cursor_key = CURSOR_ALIAS if edge_has_cursor and edges in (node.selection_set.selections or ()) else None
+    nested: tuple[NestedConnection, ...] = ()
+    parts = connection_parts(node)
+    if parts is not None:
+        inner_selection, nested = with_nested_page_info(node_field.selection_set, get_named_type(node_type)
+                                                        if node_type is not None else None)
+        if nested:
+            edges = with_selection(edges, replace_field(edges.selection_set, node_field,
+                                                        with_selection(node_field, inner_selection)))
+            node = with_selection(node, replace_field(node.selection_set, parts[0], edges))
     rewritten = _with_paging(node, injected, _page_info_selection(connection_type),
                              edges if cursor_key else None)
     document, used = _operation_for(cell, (rewritten,), [(name, type_) for _, name, type_ in injected])
@@ -423,7 +438,7 @@ def _plan_root(cell: ParsedCell, node: FieldNode, root_type: GraphQLObjectType |
         cursor_key=cursor_key,
     )
     return RootPlan(_response_key(node), node.name.value, "connection", document, _subset(variables, used),
-                    selection=node_field.selection_set, node_type=node_type, paging=paging)
+                    selection=node_field.selection_set, node_type=node_type, paging=paging, nested=nested)
 
 
 def _argument_types(root_type: GraphQLObjectType | None, field_name: str) -> dict[str, str]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from .errors import IonError, ServerError, describe_graphql_errors
+from .nested import unwrap
 from .operation import PAGE_INFO_ALIAS, Paging, RootPlan
 from .parallel import DataMoved, OffsetSchedule, PageSlot, check_page, decode_offset, encode_offset
 
@@ -87,6 +88,7 @@ class RootResult:
     server_errors: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     concurrency: int = 1
+    nested_cut: dict[str, int] = field(default_factory=dict)  # nested connection -> parents it was cut in
 
     @property
     def complete(self) -> bool:
@@ -192,6 +194,10 @@ def read_page(connection: Any, plan: RootPlan, paging: Paging) -> Page:
                 total if type(total) is int else None, dict(page_info))
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def _json_type(value: Any) -> str:
     names = {dict: "object", list: "list", str: "string", bool: "boolean", int: "number", float: "number"}
     return "null" if value is None else next((n for t, n in names.items() if isinstance(value, t)), "value")
@@ -218,6 +224,14 @@ def fetch_root(send: Send, plan: RootPlan, make_sink: Callable[[], Sink], *, max
             result.notes.append(f"{moved} The rows moved under the parallel pull, so it was fetched again one "
                                 "page at a time.")
             _Pull(send, plan, plan.paging, sink, result, max_rows, progress_factory).run(1)
+    if result.nested_cut:
+        cut = ", ".join(f"{name} in {_count(count, 'parent')}" for name, count in result.nested_cut.items())
+        message = (f"nested connections hold more items than their first page: {cut} (ask for more with "
+                   "`first` on the nested field, or query it from its parent)")
+        if result.stopped is None:
+            result.stop("nested_incomplete", message)
+        else:
+            result.notes.append(message)
     result.frame = sink.finish()
     result.rows = sink.rows
     result.nodes = getattr(sink, "nodes", result.rows)
@@ -235,6 +249,8 @@ def _fetch_single(send: Send, plan: RootPlan, sink: Sink, result: RootResult) ->
     for index, node in enumerate(nodes):
         if node is not None and not isinstance(node, Mapping) and plan.selection is not None:
             raise PagingViolation(f"{plan.response_key}[{index}] is a {_json_type(node)}, not an object.")
+    if plan.nested:
+        unwrap(nodes, plan.nested, result.nested_cut)
     sink.add(nodes, nodes)
     if result.server_errors:
         result.stop("server_errors", "the server answered with errors (the data that came is kept)")
@@ -419,6 +435,8 @@ class _Pull:
         wanted = self._rows_wanted()
         if wanted is not None:
             count = _nodes_fitting(self.sink.row_counts(page.nodes), wanted, first=self.sink.rows == 0)
+        if self.plan.nested:
+            unwrap(page.nodes[:count], self.plan.nested, result.nested_cut)
         with deferred_interrupt():  # the rows and the cursor to resume from must stay in step
             self.sink.add(page.edges[:count], page.nodes[:count])
             result.pages += 1
