@@ -55,7 +55,8 @@ class OffsetSchedule:
 
     def __init__(self, end: int, total_hint: int, page_size: int, rows_wanted: int | None) -> None:
         self.next_start = end + 1
-        self.stop = total_hint if rows_wanted is None else min(total_hint, end + 1 + rows_wanted)
+        self.total_hint = total_hint
+        self.limit = None if rows_wanted is None else end + 1 + rows_wanted
         self.page_size = page_size
 
     @classmethod
@@ -68,8 +69,10 @@ class OffsetSchedule:
         return cls(end, total_count, page_size, rows_wanted)
 
     def take(self) -> PageSlot | None:
-        """The next page to ask for, or None once the announced total is covered."""
-        size = min(self.page_size, self.stop - self.next_start)
+        """The next page to ask for (whole pages: the total is only a hint), or None once it is covered."""
+        if self.next_start >= self.total_hint:
+            return None
+        size = self.page_size if self.limit is None else min(self.page_size, self.limit - self.next_start)
         if size < 1:
             return None
         slot = PageSlot(self.next_start, size)
