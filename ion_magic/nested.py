@@ -13,28 +13,53 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    ArgumentNode,
     FieldNode,
     GraphQLNamedType,
     GraphQLObjectType,
     NameNode,
     SelectionSetNode,
+    VariableNode,
     get_named_type,
 )
 
 NESTED_PAGE_INFO_ALIAS = "ion_page_info"
+REFETCH_PARENT_ALIAS = "ion_parent"
+
+
+@dataclass(frozen=True)
+class Refetch:
+    """The rest of a nested connection, fetched through its parent's own root field (`step(id: ID!)`)."""
+
+    document: str
+    variables: dict[str, Any]
+    id_variable: str
+    after_variable: str
+    first_variable: str
+    parent_key: str  # response key of the parent root field in `document`
 
 
 @dataclass(frozen=True)
 class NestedConnection:
-    """A connection below the node: where it is (response keys from the node) and how to read it."""
+    """A connection below a node: where it is (response keys from the node) and how to read it."""
 
     path: tuple[str, ...]
     edges_key: str
     node_key: str
+    field: FieldNode  # as sent: with its pageInfo (and its own nested connections')
+    parent_type: GraphQLNamedType | None
+    children: tuple[NestedConnection, ...] = ()  # connections below this one's nodes, paths relative to them
+    refetch: Refetch | None = None
 
-    @property
-    def name(self) -> str:
-        return ".".join(self.path)
+
+@dataclass
+class Cut:
+    """A parent whose nested connection has more items than came with it."""
+
+    parent: dict[str, Any]
+    connection: NestedConnection
+    end_cursor: Any
+    name: str  # the connection's path from the root's node, e.g. "steps.datagridRows"
 
 
 def is_connection_type(named: GraphQLNamedType | None) -> bool:
@@ -52,7 +77,8 @@ def connection_parts(node: FieldNode) -> tuple[FieldNode, FieldNode] | None:
 def with_nested_page_info(selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None,
                           prefix: tuple[str, ...] = ()) -> tuple[SelectionSetNode | None,
                                                                  tuple[NestedConnection, ...]]:
-    """The selection with pageInfo added to each nested connection written in it, and those connections."""
+    """The selection with pageInfo added to each nested connection written in it, and those connections
+    (their paths relative to the selection's object; connections deeper down are their `children`)."""
     if selection_set is None or not isinstance(parent, GraphQLObjectType):
         return selection_set, ()
     found: list[NestedConnection] = []
@@ -67,13 +93,12 @@ def with_nested_page_info(selection_set: SelectionSetNode | None, parent: GraphQ
         parts = connection_parts(selection) if is_connection_type(named) else None
         if parts is not None:
             edges, inner = parts
-            node_type = node_type_of(named)
-            inner_selection, deeper = with_nested_page_info(inner.selection_set, node_type, (*prefix, key))
-            found.append(NestedConnection((*prefix, key), _key(edges), _key(inner)))
-            found += deeper
+            inner_selection, children = with_nested_page_info(inner.selection_set, node_type_of(named))
             new_edges = with_selection(edges, replace_field(edges.selection_set, inner,
                                                             with_selection(inner, inner_selection)))
-            selections.append(_rebuilt(selection, replace_field(selection.selection_set, edges, new_edges)))
+            sent = _rebuilt(selection, replace_field(selection.selection_set, edges, new_edges))
+            found.append(NestedConnection((*prefix, key), _key(edges), _key(inner), sent, parent, children))
+            selections.append(sent)
             continue
         inner_selection, deeper = with_nested_page_info(selection.selection_set, named, (*prefix, key))
         found += deeper
@@ -81,21 +106,41 @@ def with_nested_page_info(selection_set: SelectionSetNode | None, parent: GraphQ
     return SelectionSetNode(selections=tuple(selections)), tuple(found)
 
 
-def unwrap(nodes: Sequence[Any], nested: Sequence[NestedConnection], cut: dict[str, int]) -> None:
-    """Replace each nested connection in `nodes` by the list of its nodes, in place (outer ones first);
-    `cut[name]` counts the parents whose connection says it has more."""
-    for connection in sorted(nested, key=lambda c: len(c.path)):
+def unwrap(nodes: Sequence[Any], nested: Sequence[NestedConnection], prefix: tuple[str, ...] = ()) -> list[Cut]:
+    """Replace each nested connection in `nodes` by the list of its nodes, in place; the parents whose
+    connection says it has more."""
+    cuts: list[Cut] = []
+    for connection in nested:
         for parent in _parents(nodes, connection.path[:-1]):
             value = parent.get(connection.path[-1])
             if not isinstance(value, Mapping) or not isinstance(value.get(connection.edges_key), list | None):
                 continue
+            items = [edge.get(connection.node_key) if isinstance(edge, Mapping) else edge
+                     for edge in value.get(connection.edges_key) or ()]
+            parent[connection.path[-1]] = items
+            cuts += unwrap(items, connection.children, (*prefix, *connection.path))
             page_info = value.get(NESTED_PAGE_INFO_ALIAS)
             if isinstance(page_info, Mapping) and page_info.get("hasNextPage") is not False:
-                cut[connection.name] = cut.get(connection.name, 0) + 1
-            parent[connection.path[-1]] = [
-                edge.get(connection.node_key) if isinstance(edge, Mapping) else edge
-                for edge in value.get(connection.edges_key) or ()
-            ]
+                cuts.append(Cut(parent, connection, page_info.get("endCursor"),
+                                ".".join((*prefix, *connection.path))))
+    return cuts
+
+
+def refetch_field(connection: NestedConnection, root_field: str, id_variable: str, after_variable: str,
+                  first_variable: str) -> FieldNode:
+    """`ion_parent: step(id: $id) { datagridRows(..., first: $first, after: $after) { ... } }`."""
+    field = connection.field
+    arguments = [a for a in field.arguments or () if a.name.value not in ("first", "after", "last", "before")]
+    arguments += [_argument("first", first_variable), _argument("after", after_variable)]
+    paged = FieldNode(alias=field.alias, name=field.name, arguments=tuple(arguments), directives=field.directives,
+                      selection_set=field.selection_set)
+    return FieldNode(alias=NameNode(value=REFETCH_PARENT_ALIAS), name=NameNode(value=root_field),
+                     arguments=(_argument("id", id_variable),), directives=(),
+                     selection_set=SelectionSetNode(selections=(paged,)))
+
+
+def _argument(name: str, variable: str) -> ArgumentNode:
+    return ArgumentNode(name=NameNode(value=name), value=VariableNode(name=NameNode(value=variable)))
 
 
 def _parents(values: Sequence[Any], path: tuple[str, ...]) -> list[dict[str, Any]]:

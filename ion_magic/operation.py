@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from graphql import (
@@ -39,6 +39,7 @@ from graphql import (
     VariableNode,
     get_named_type,
     get_nullable_type,
+    is_non_null_type,
     parse,
     parse_type,
     print_ast,
@@ -48,9 +49,12 @@ from graphql.language.ast import QUERY_DOCUMENT_KEYS
 
 from .errors import IonSyntaxError, IonValidationError, MutationNotAllowedError, point_at
 from .nested import (
+    REFETCH_PARENT_ALIAS,
     NestedConnection,
+    Refetch,
     connection_parts,
     is_connection_type,
+    refetch_field,
     replace_field,
     with_nested_page_info,
     with_selection,
@@ -261,7 +265,7 @@ def plan_operation(cell: ParsedCell, schema: GraphQLSchema | None, namespace: Ma
     fields = _merged_roots(collect_fields(cell.operation.selection_set, cell.fragments))
     if cell.is_mutation:
         document, _ = _operation_for(cell, cell.operation.selection_set.selections, ())
-        roots = tuple(_plan_single(cell, node, _field_type(root_type, node.name.value), variables)
+        roots = tuple(_plan_single(cell, node, _field_type(root_type, node.name.value), variables, schema)
                       for node in fields)
         if options.after is not None:
             raise IonValidationError("A mutation is sent once and never paged, so it has nothing to resume "
@@ -272,8 +276,9 @@ def plan_operation(cell: ParsedCell, schema: GraphQLSchema | None, namespace: Ma
     starts = _start_cursors(options.after, [_response_key(node) for node in connections],
                             [_response_key(node) for node in fields])
     roots = tuple(
-        _plan_root(cell, node, root_type, variables, options, starts.get(_response_key(node)))
-        if node in connections else _plan_single(cell, node, _field_type(root_type, node.name.value), variables)
+        _plan_root(cell, node, schema, variables, options, starts.get(_response_key(node)))
+        if node in connections else _plan_single(cell, node, _field_type(root_type, node.name.value), variables,
+                                                 schema)
         for node in fields
     )
     return OperationPlan(cell, variables, roots, schema)
@@ -381,16 +386,18 @@ def _shape(field_type: GraphQLOutputType | None, node: FieldNode) -> Shape:
 
 
 def _plan_single(cell: ParsedCell, node: FieldNode, field_type: GraphQLOutputType | None,
-                 variables: dict[str, Any]) -> RootPlan:
+                 variables: dict[str, Any], schema: GraphQLSchema | None) -> RootPlan:
     named = get_named_type(field_type) if field_type is not None else None
     selection, nested = with_nested_page_info(node.selection_set, named)
+    nested = _with_refetch(cell, schema, variables, nested)
     document, used = _operation_for(cell, (with_selection(node, selection),), ())
     return RootPlan(_response_key(node), node.name.value, _shape(field_type, node), document,
                     _subset(variables, used), selection=node.selection_set, node_type=field_type, nested=nested)
 
 
-def _plan_root(cell: ParsedCell, node: FieldNode, root_type: GraphQLObjectType | None,
+def _plan_root(cell: ParsedCell, node: FieldNode, schema: GraphQLSchema | None,
                variables: dict[str, Any], options: PagingOptions, start_cursor: str | None) -> RootPlan:
+    root_type = _root_type(schema, cell)
     field_type = _field_type(root_type, node.name.value)
     edges = _child(node.selection_set, "edges", cell.fragments)
     node_field = _child(edges.selection_set, "node", cell.fragments) if edges else None
@@ -420,6 +427,7 @@ def _plan_root(cell: ParsedCell, node: FieldNode, root_type: GraphQLObjectType |
     if parts is not None:
         inner_selection, nested = with_nested_page_info(node_field.selection_set, get_named_type(node_type)
                                                         if node_type is not None else None)
+        nested = _with_refetch(cell, schema, variables, nested)
         if nested:
             edges = with_selection(edges, replace_field(edges.selection_set, node_field,
                                                         with_selection(node_field, inner_selection)))
@@ -439,6 +447,38 @@ def _plan_root(cell: ParsedCell, node: FieldNode, root_type: GraphQLObjectType |
     )
     return RootPlan(_response_key(node), node.name.value, "connection", document, _subset(variables, used),
                     selection=node_field.selection_set, node_type=node_type, paging=paging, nested=nested)
+
+
+def _with_refetch(cell: ParsedCell, schema: GraphQLSchema | None, variables: dict[str, Any],
+                  connections: tuple[NestedConnection, ...]) -> tuple[NestedConnection, ...]:
+    """The nested connections with the way to fetch the rest of each, where its parent has a root field."""
+    return tuple(replace(connection, refetch=_refetch(cell, schema, variables, connection),
+                         children=_with_refetch(cell, schema, variables, connection.children))
+                 for connection in connections)
+
+
+def _refetch(cell: ParsedCell, schema: GraphQLSchema | None, variables: dict[str, Any],
+             connection: NestedConnection) -> Refetch | None:
+    root = _parent_root(schema, connection.parent_type)
+    if schema is None or root is None:
+        return None
+    names = _free_variable_names(cell.operation, ("ion_id", "ion_after", "ion_first"))
+    field = refetch_field(connection, root, *names)
+    id_type = str(schema.query_type.fields[root].args["id"].type)
+    document, used = _operation_for(cell, (field,), [(names[0], id_type), (names[1], "String"),
+                                                      (names[2], "Int")])
+    return Refetch(document, _subset(variables, used), *names, parent_key=REFETCH_PARENT_ALIAS)
+
+
+def _parent_root(schema: GraphQLSchema | None, parent: GraphQLNamedType | None) -> str | None:
+    """A query root field that fetches one object of type `parent` by its id alone (`step(id: ID!)`)."""
+    if schema is None or parent is None or schema.query_type is None:
+        return None
+    for name, root in schema.query_type.fields.items():
+        if get_named_type(root.type) is parent and "id" in root.args and all(
+                arg_name == "id" or not is_non_null_type(arg.type) for arg_name, arg in root.args.items()):
+            return name
+    return None
 
 
 def _argument_types(root_type: GraphQLObjectType | None, field_name: str) -> dict[str, str]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from .errors import IonError, ServerError, describe_graphql_errors
-from .nested import unwrap
+from .nested import NESTED_PAGE_INFO_ALIAS, Cut, Refetch, unwrap
 from .operation import PAGE_INFO_ALIAS, Paging, RootPlan
 from .parallel import DataMoved, OffsetSchedule, PageSlot, check_page, decode_offset, encode_offset
 
@@ -123,7 +123,7 @@ class Page:
 
 
 # -- reading answers -------------------------------------------------------------------------------------
-def root_value(response: Any, plan: RootPlan, result: RootResult, *, page: int = 1) -> Any:
+def root_value(response: Any, key: str, result: RootResult, *, page: int = 1) -> Any:
     """The root field's value in a response. Its errors are kept (raised when no value came with them);
     an answer that breaks the GraphQL response format is a PagingViolation naming what is wrong."""
     if not isinstance(response, Mapping):
@@ -134,7 +134,6 @@ def root_value(response: Any, plan: RootPlan, result: RootResult, *, page: int =
         raise PagingViolation(f"The server's `errors` is a {_json_type(errors)}, not a list.")
     if data is not None and not isinstance(data, Mapping):
         raise PagingViolation(f"The server's `data` is a {_json_type(data)}, not an object.")
-    key = plan.response_key
     if errors:
         result.server_errors.extend(errors)
         value = data.get(key) if data else None
@@ -210,24 +209,25 @@ def _shown(value: Any) -> str:
 
 # -- fetching ---------------------------------------------------------------------------------------------
 def fetch_root(send: Send, plan: RootPlan, make_sink: Callable[[], Sink], *, max_rows: int | None = None,
-               progress_factory: ProgressFactory | None = None, concurrency: int = 1) -> RootResult:
+               progress_factory: ProgressFactory | None = None, concurrency: int = 1,
+               nested_page_size: int = 100) -> RootResult:
     """Fetch one root field (every page of a connection the magic pages). Raises when nothing came."""
     started = time.perf_counter()
     result, sink = RootResult(plan), make_sink()
     if plan.paging is None:
-        _fetch_single(send, plan, sink, result)
+        _fetch_single(send, plan, sink, result, nested_page_size)
     else:
         try:
-            _Pull(send, plan, plan.paging, sink, result, max_rows, progress_factory).run(concurrency)
+            _Pull(send, plan, plan.paging, sink, result, max_rows, progress_factory, nested_page_size).run(concurrency)
         except DataMoved as moved:
             result, sink = RootResult(plan), make_sink()
             result.notes.append(f"{moved} The rows moved under the parallel pull, so it was fetched again one "
                                 "page at a time.")
-            _Pull(send, plan, plan.paging, sink, result, max_rows, progress_factory).run(1)
+            _Pull(send, plan, plan.paging, sink, result, max_rows, progress_factory, nested_page_size).run(1)
     if result.nested_cut:
         cut = ", ".join(f"{name} in {_count(count, 'parent')}" for name, count in result.nested_cut.items())
-        message = (f"nested connections hold more items than their first page: {cut} (ask for more with "
-                   "`first` on the nested field, or query it from its parent)")
+        message = (f"nested connections hold more items than came: {cut} (their parents cannot be fetched "
+                   "by id alone, or their id is not selected: select `id`, or ask for more with `first`)")
         if result.stopped is None:
             result.stop("nested_incomplete", message)
         else:
@@ -240,8 +240,8 @@ def fetch_root(send: Send, plan: RootPlan, make_sink: Callable[[], Sink], *, max
     return result
 
 
-def _fetch_single(send: Send, plan: RootPlan, sink: Sink, result: RootResult) -> None:
-    value = root_value(send(plan.document, dict(plan.variables)), plan, result)
+def _fetch_single(send: Send, plan: RootPlan, sink: Sink, result: RootResult, nested_page_size: int) -> None:
+    value = root_value(send(plan.document, dict(plan.variables)), plan.response_key, result)
     result.pages = 1
     if plan.shape == "list" and value is not None and not isinstance(value, list):
         raise PagingViolation(f"{plan.response_key} is a {_json_type(value)}, not a list.")
@@ -250,10 +250,54 @@ def _fetch_single(send: Send, plan: RootPlan, sink: Sink, result: RootResult) ->
         if node is not None and not isinstance(node, Mapping) and plan.selection is not None:
             raise PagingViolation(f"{plan.response_key}[{index}] is a {_json_type(node)}, not an object.")
     if plan.nested:
-        unwrap(nodes, plan.nested, result.nested_cut)
+        complete_nested(send, unwrap(nodes, plan.nested), nested_page_size, result)
     sink.add(nodes, nodes)
     if result.server_errors:
         result.stop("server_errors", "the server answered with errors (the data that came is kept)")
+
+
+def complete_nested(send: Send, cuts: list[Cut], page_size: int, result: RootResult) -> None:
+    """Fetch the rest of each nested connection that was cut, through its parent's own root field; count
+    the ones that cannot be completed (no such root field, no id selected, or a failure)."""
+    pending = list(cuts)
+    while pending:
+        cut = pending.pop()
+        refetch, parent_id = cut.connection.refetch, cut.parent.get("id")
+        if refetch is None or not isinstance(parent_id, str | int) or isinstance(parent_id, bool):
+            result.nested_cut[cut.name] = result.nested_cut.get(cut.name, 0) + 1
+            continue
+        try:
+            pending += _fetch_rest(send, cut, refetch, parent_id, page_size, result)
+        except IonError as error:
+            result.nested_cut[cut.name] = result.nested_cut.get(cut.name, 0) + 1
+            result.notes.append(f"the rest of {cut.name} of id {parent_id} could not be fetched: {error}")
+
+
+def _fetch_rest(send: Send, cut: Cut, refetch: Refetch, parent_id: str | int, page_size: int,
+                result: RootResult) -> list[Cut]:
+    """Append the remaining items of one cut connection to its parent's list; the cuts found inside them."""
+    key = cut.connection.path[-1]
+    field_key = (cut.connection.field.alias or cut.connection.field.name).value
+    items, cursor, seen, deeper = cut.parent[key], cut.end_cursor, set(), []
+    while True:
+        if not isinstance(cursor, str) or cursor in seen:
+            raise PagingViolation(f"{cut.name}: the server gives no new cursor to go on from ({_shown(cursor)}).")
+        seen.add(cursor)
+        variables = {**refetch.variables, refetch.id_variable: parent_id, refetch.after_variable: cursor,
+                     refetch.first_variable: page_size}
+        parent = root_value(send(refetch.document, variables), refetch.parent_key, result, page=2)
+        connection = parent.get(field_key) if isinstance(parent, Mapping) else None
+        edges = connection.get(cut.connection.edges_key) if isinstance(connection, Mapping) else None
+        page_info = connection.get(NESTED_PAGE_INFO_ALIAS) if isinstance(connection, Mapping) else None
+        if not isinstance(edges, list) or not isinstance(page_info, Mapping) \
+                or not isinstance(page_info.get("hasNextPage"), bool):
+            raise PagingViolation(f"{cut.name}: the answer for the parent {parent_id!r} is not a connection page.")
+        nodes = [edge.get(cut.connection.node_key) if isinstance(edge, Mapping) else edge for edge in edges]
+        deeper += unwrap(nodes, cut.connection.children, tuple(cut.name.split(".")))
+        items.extend(nodes)
+        if not page_info["hasNextPage"]:
+            return deeper
+        cursor = page_info.get("endCursor")
 
 
 @dataclass
@@ -268,8 +312,9 @@ class _Pull:
     """Follows one connection's cursors with the next page(s) in flight while a page is built."""
 
     def __init__(self, send: Send, plan: RootPlan, paging: Paging, sink: Sink, result: RootResult,
-                 max_rows: int | None, progress_factory: ProgressFactory | None) -> None:
+                 max_rows: int | None, progress_factory: ProgressFactory | None, nested_page_size: int) -> None:
         self.send, self.plan, self.paging, self.sink, self.result = send, plan, paging, sink, result
+        self.nested_page_size = nested_page_size
         self.max_rows = max_rows
         self.progress_factory = progress_factory
         self.progress: Progress | None = None
@@ -390,7 +435,8 @@ class _Pull:
     def _receive(self, request: _Request) -> Page | None:
         """The checked page, or None when the pull stops here (its rows so far kept)."""
         try:
-            connection = root_value(request.future.result(), self.plan, self.result, page=self.result.pages + 1)
+            connection = root_value(request.future.result(), self.plan.response_key, self.result,
+                                    page=self.result.pages + 1)
             if connection is None:  # a null connection on the first page: nothing there
                 self.result.notes.append(f"the server answered {self.plan.response_key}: null")
                 self.result.has_next_page = False
@@ -415,17 +461,19 @@ class _Pull:
             self.seen_cursors.add(after)
         if page.end_cursor is not None and page.end_cursor in self.seen_cursors and page.has_next_page:
             raise PagingViolation(f"{self.plan.response_key}: the server repeated cursor {page.end_cursor!r}.")
-        fresh: set[Any] = set()
-        for index, node in enumerate(page.nodes):
-            if node is None or "id" not in node:
-                continue
-            row_id = node["id"]
-            if not isinstance(row_id, str | int) or isinstance(row_id, bool):
-                raise PagingViolation(f"{self.plan.response_key}.{self.paging.edges_key}[{index}]."
-                                      f"{self.paging.node_key}.id is {_shown(row_id)}, not an id.")
-            if row_id in self.seen_ids or row_id in fresh:
-                raise PagingViolation(f"{self.plan.response_key}: the server repeated row id {row_id!r}.")
-            fresh.add(row_id)
+        ids = [node["id"] for node in page.nodes if node is not None and "id" in node]
+        if not set(map(type, ids)) <= {int, str}:
+            index, bad = next((i, node["id"]) for i, node in enumerate(page.nodes) if node is not None
+                              and "id" in node and type(node["id"]) not in (int, str))
+            raise PagingViolation(f"{self.plan.response_key}.{self.paging.edges_key}[{index}]."
+                                  f"{self.paging.node_key}.id is {_shown(bad)}, not an id.")
+        fresh = set(ids)
+        if len(fresh) != len(ids) or not self.seen_ids.isdisjoint(fresh):  # find the first repeat to name it
+            seen = set(self.seen_ids)
+            for row_id in ids:
+                if row_id in seen:
+                    raise PagingViolation(f"{self.plan.response_key}: the server repeated row id {row_id!r}.")
+                seen.add(row_id)
         self.seen_ids |= fresh
 
     def _keep(self, page: Page) -> bool:
@@ -436,7 +484,7 @@ class _Pull:
         if wanted is not None:
             count = _nodes_fitting(self.sink.row_counts(page.nodes), wanted, first=self.sink.rows == 0)
         if self.plan.nested:
-            unwrap(page.nodes[:count], self.plan.nested, result.nested_cut)
+            complete_nested(self.send, unwrap(page.nodes[:count], self.plan.nested), self.nested_page_size, result)
         with deferred_interrupt():  # the rows and the cursor to resume from must stay in step
             self.sink.add(page.edges[:count], page.nodes[:count])
             result.pages += 1

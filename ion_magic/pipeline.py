@@ -152,7 +152,7 @@ def run(plan: OperationPlan, send: Send, options: QueryOptions, *, endpoint: str
         try:
             result = fetch_root(send, root, lambda root=root: _sink(plan, root, options),
                                 max_rows=options.max_rows, progress_factory=progress_factory,
-                                concurrency=options.concurrency)
+                                concurrency=options.concurrency, nested_page_size=options.page_size)
         except IonError as error:
             if len(plan.roots) == 1:
                 raise
@@ -244,7 +244,7 @@ def _run_mutation(plan: OperationPlan, send: Send, options: QueryOptions, endpoi
             continue
         answer = {"data": {root.response_key: value}, "errors": own}
         result = fetch_root(lambda _document, _variables, answer=answer: answer,  # the answer already came
-                            root, lambda root=root: _sink(plan, root, options))
+                            root, lambda root=root: _sink(plan, root, options), nested_page_size=options.page_size)
         _describe(result, plan, endpoint)
         results.append(result)
     if not results and failures:
