@@ -64,7 +64,8 @@ class Sink(Protocol):
     def row_counts(self, nodes: Sequence[Any]) -> list[int]:
         """The rows each node will make (0 for a null node)."""
 
-    def add(self, edges: list[Any], nodes: list[Any]) -> None: ...
+    def add(self, edges: list[Any], nodes: list[Any], connection: Mapping[str, Any] | None) -> None:
+        """Take a page's edges and their nodes (`connection`: the page itself, None for other shapes)."""
 
     def finish(self) -> Any: ...
 
@@ -120,6 +121,7 @@ class Page:
     end_cursor: str | None
     total_count: int | None
     page_info: dict[str, Any]
+    connection: Mapping[str, Any]
 
 
 # -- reading answers -------------------------------------------------------------------------------------
@@ -190,7 +192,7 @@ def read_page(connection: Any, plan: RootPlan, paging: Paging) -> Page:
         raise PagingViolation(f"{key}.pageInfo.endCursor is {_shown(end_cursor)}, not a string.")
     total = page_info.get("totalCount")
     return Page(edges, nodes, cursors, has_next, page_info.get("startCursor"), end_cursor,
-                total if type(total) is int else None, dict(page_info))
+                total if type(total) is int else None, dict(page_info), connection)
 
 
 def _count(number: int, noun: str) -> str:
@@ -251,7 +253,7 @@ def _fetch_single(send: Send, plan: RootPlan, sink: Sink, result: RootResult, ne
             raise PagingViolation(f"{plan.response_key}[{index}] is a {_json_type(node)}, not an object.")
     if plan.nested:
         complete_nested(send, unwrap(nodes, plan.nested), nested_page_size, result)
-    sink.add(nodes, nodes)
+    sink.add(nodes, nodes, None)
     if result.server_errors:
         result.stop("server_errors", "the server answered with errors (the data that came is kept)")
 
@@ -486,7 +488,7 @@ class _Pull:
         if self.plan.nested:
             complete_nested(self.send, unwrap(page.nodes[:count], self.plan.nested), self.nested_page_size, result)
         with deferred_interrupt():  # the rows and the cursor to resume from must stay in step
-            self.sink.add(page.edges[:count], page.nodes[:count])
+            self.sink.add(page.edges[:count], page.nodes[:count], page.connection)
             result.pages += 1
             result.has_next_page = page.has_next_page
             if count == len(page.nodes):

@@ -19,6 +19,7 @@ from .errors import IonError, ServerError, TransportError, describe_graphql_erro
 from .frames import FrameBuilder, plan_frame, rows_per_node
 from .operation import (
     CURSOR_ALIAS,
+    PAGE_INFO_ALIAS,
     OperationPlan,
     PagingOptions,
     RootPlan,
@@ -51,6 +52,7 @@ class RootFailure:
 
     response_key: str
     error: IonError
+    outcome: str = "failed, nothing kept"  # for a mutation's field: "not applied"
 
 
 @dataclass
@@ -60,6 +62,7 @@ class QueryOutcome:
     value: Any
     results: list[RootResult]
     failures: list[RootFailure]
+    mutation: bool = False  # then each result is a field that was applied
 
     @property
     def complete(self) -> bool:
@@ -79,16 +82,17 @@ class QueryOutcome:
                 state = f" (incomplete: {result.stopped.message})"
                 if result.resume is not None:
                     state += f"; more rows follow: {_resume_hint(result)}"
-            lines.append(f"{result.plan.response_key}: {counted} × {_count(columns, 'column')} in "
+            applied = "applied, " if self.mutation else ""
+            lines.append(f"{result.plan.response_key}: {applied}{counted} × {_count(columns, 'column')} in "
                          f"{_count(result.pages, 'page')}, {result.seconds:.2f} s{state}")
-        lines += [f"{failure.response_key}: failed, see above" for failure in self.failures]
+        lines += [f"{failure.response_key}: {failure.outcome} (see above)" for failure in self.failures]
         return "\n".join(lines)
 
     def problems(self) -> str:
         """What the user must know about an incomplete or partly failed result; "" when all went well."""
         notes = []
         for failure in self.failures:
-            notes.append(f"{failure.response_key}: failed, nothing kept: {failure.error}")
+            notes.append(f"{failure.response_key}: {failure.outcome}: {failure.error}")
         for result in self.results:
             key = result.plan.response_key
             stopped = result.stopped
@@ -240,7 +244,7 @@ def _run_mutation(plan: OperationPlan, send: Send, options: QueryOptions, endpoi
         if value is None and (own or errors):
             shown = own or errors or []
             failures.append(RootFailure(root.response_key, ServerError(
-                f"not applied (the server answered with errors):\n{describe_graphql_errors(shown)}", shown, data)))
+                f"the server answered with errors:\n{describe_graphql_errors(shown)}", shown, data), "not applied"))
             continue
         answer = {"data": {root.response_key: value}, "errors": own}
         result = fetch_root(lambda _document, _variables, answer=answer: answer,  # the answer already came
@@ -250,7 +254,7 @@ def _run_mutation(plan: OperationPlan, send: Send, options: QueryOptions, endpoi
     if not results and failures:
         messages = "\n".join(f"{failure.response_key}: {failure.error}" for failure in failures)
         raise ServerError(f"The mutation was not applied:\n{messages}", list(errors or ()), data)
-    return QueryOutcome(_value(results, options, len(plan.roots)), results, failures)
+    return QueryOutcome(_value(results, options, len(plan.roots)), results, failures, mutation=True)
 
 
 class FrameSink:
@@ -274,7 +278,7 @@ class FrameSink:
     def row_counts(self, nodes: Sequence[Any]) -> list[int]:
         return rows_per_node(self.builder.plan, nodes)
 
-    def add(self, edges: list[Any], nodes: list[Any]) -> None:
+    def add(self, edges: list[Any], nodes: list[Any], connection: Mapping[str, Any] | None) -> None:
         self.builder.add_nodes(nodes)
 
     def finish(self) -> pd.DataFrame:
@@ -295,7 +299,7 @@ class ScalarSink:
     def row_counts(self, nodes: Sequence[Any]) -> list[int]:
         return [1] * len(nodes)
 
-    def add(self, edges: list[Any], nodes: list[Any]) -> None:
+    def add(self, edges: list[Any], nodes: list[Any], connection: Mapping[str, Any] | None) -> None:
         self.values += nodes
 
     def finish(self) -> pd.DataFrame:
@@ -303,13 +307,14 @@ class ScalarSink:
 
 
 class RawSink:
-    """The data as the server shaped it: a connection's edges of every page merged into one list, without
-    the fields the magic added for paging."""
+    """The data as the server shaped it: a connection's edges of every page merged into one list (its other
+    fields as the last page gave them), without the fields the magic added for paging."""
 
     def __init__(self, root: RootPlan) -> None:
         self.root = root
         self.edges: list[Any] = []
         self.value: Any = None
+        self.last_page: Mapping[str, Any] = {}
 
     @property
     def rows(self) -> int:
@@ -318,15 +323,20 @@ class RawSink:
     def row_counts(self, nodes: Sequence[Any]) -> list[int]:
         return [1] * len(nodes)
 
-    def add(self, edges: list[Any], nodes: list[Any]) -> None:
+    def add(self, edges: list[Any], nodes: list[Any], connection: Mapping[str, Any] | None) -> None:
         if self.root.paging is None:
             self.value = nodes[0] if self.root.shape != "list" and nodes else nodes
             self.edges = list(nodes)
             return
         self.edges += [{k: v for k, v in edge.items() if k != CURSOR_ALIAS} if isinstance(edge, dict) else edge
                        for edge in edges]
+        self.last_page = connection or {}
 
     def finish(self) -> Any:
         if self.root.paging is None:
             return self.value
-        return {self.root.paging.edges_key: self.edges}
+        edges_key = self.root.paging.edges_key
+        merged = {key: self.edges if key == edges_key else value
+                  for key, value in self.last_page.items() if key != PAGE_INFO_ALIAS}
+        merged.setdefault(edges_key, self.edges)
+        return merged
