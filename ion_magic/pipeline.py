@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 from graphql import GraphQLSchema, get_named_type
 
+from .arrow import with_backend
 from .errors import IonError, ServerError, TransportError, describe_graphql_errors
 from .frames import FrameBuilder, plan_frame, rows_per_node
 from .operation import (
@@ -28,7 +29,9 @@ from .operation import (
     plan_operation,
     validate_cell,
 )
+from .output import OutputSink, OutputTarget, OutputWriter, ResumeRecord, Written, fingerprint
 from .paging import ProgressFactory, RootResult, Send, Sink, fetch_root
+from .result_cache import describe_age
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,12 @@ class QueryOptions:
     raw: bool = False
     allow_mutation: bool = False
     concurrency: int = 4
+    out: str | None = None  # write the rows to files as they arrive (see output.py)
+    overwrite: bool = False  # replace an existing output
+    resume: bool = False  # continue an incomplete output from its resume record
+    dtype_backend: str = "numpy_nullable"  # or "pyarrow": Arrow-backed columns
+    cache_ttl: float | None = None  # seconds a cached result may be reused (None: not cached)
+    refresh: bool = False  # pull again even when the cache has a fresh result
 
     def paging(self) -> PagingOptions:
         return PagingOptions(page_size=self.page_size, all=self.all, max_rows=self.max_rows, after=self.after)
@@ -63,6 +72,18 @@ class QueryOutcome:
     results: list[RootResult]
     failures: list[RootFailure]
     mutation: bool = False  # then each result is a field that was applied
+    cached: tuple[dict[str, pd.DataFrame], float] | None = None  # the frames and their age, from the cache
+
+    @classmethod
+    def from_cache(cls, frames: dict[str, pd.DataFrame], age: float, *, several: bool) -> QueryOutcome:
+        value = RootFrames(frames) if several else next(iter(frames.values()))
+        return cls(value, [], [], cached=(frames, age))
+
+    def unasked_reasons(self) -> dict[str, str]:
+        """Why each root is incomplete, leaving out the cuts the caller asked for (max_rows, `first`)."""
+        asked = {result.plan.response_key for result in self.results
+                 if result.stopped is not None and result.stopped.reason == "max_rows"}
+        return {key: reason for key, reason in self.reasons().items() if key not in asked}
 
     @property
     def complete(self) -> bool:
@@ -70,18 +91,24 @@ class QueryOutcome:
 
     def summary(self) -> str:
         """One line per root: rows, columns, pages, seconds, and what is missing."""
+        if self.cached is not None:
+            frames, age = self.cached
+            return "\n".join(f"{key}: {_count(len(frame), 'row')} × {_count(frame.shape[1], 'column')} from the "
+                             f"cache, pulled {describe_age(age)} ago; no request sent (--refresh pulls again)"
+                             for key, frame in frames.items())
         lines = []
         for result in self.results:
+            if isinstance(result.frame, Written):
+                lines.append(f"{result.plan.response_key}: {result.rows:,} row{'' if result.rows == 1 else 's'} in "
+                             f"{_count(result.pages, 'page')}, {result.seconds:.2f} s → "
+                             f"{result.frame.describe()}{_state(result)}")
+                continue
             columns = result.frame.shape[1] if isinstance(result.frame, pd.DataFrame) else 0
             of_total = f" of {result.total_count:,}" if result.total_count is not None else ""
             counted = f"{result.rows:,}{of_total} row{'' if (result.total_count or result.rows) == 1 else 's'}"
             if result.rows != result.nodes:  # an exploded list: rows and nodes differ
                 counted = f"{_count(result.rows, 'row')} from {_count(result.nodes, 'node')}{of_total}"
-            state = ""
-            if result.stopped is not None:
-                state = f" (incomplete: {result.stopped.message})"
-                if result.resume is not None:
-                    state += f"; more rows follow: {_resume_hint(result)}"
+            state = _state(result)
             applied = "applied, " if self.mutation else ""
             lines.append(f"{result.plan.response_key}: {applied}{counted} × {_count(columns, 'column')} in "
                          f"{_count(result.pages, 'page')}, {result.seconds:.2f} s{state}")
@@ -128,7 +155,18 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
+def _state(result: RootResult) -> str:
+    if result.stopped is None:
+        return ""
+    state = f" (incomplete: {result.stopped.message})"
+    if result.resume is not None:
+        state += f"; more rows follow: {_resume_hint(result)}"
+    return state
+
+
 def _resume_hint(result: RootResult) -> str:
+    if isinstance(result.frame, Written):
+        return "--resume (resume=True in Python), which continues the same output"
     return f"--after {result.plan.response_key}={result.resume}"
 
 
@@ -143,7 +181,50 @@ def prepare(source: str, schema: GraphQLSchema | None, namespace: Mapping[str, A
     plan = plan_operation(cell, schema, namespace, options.paging(), strict_variables=strict_variables)
     for root in plan.roots:  # a bad explode path is refused before anything is sent
         _frame_plan(plan, root, options)
+    if options.out is not None:
+        starts = _resume_points(plan, options)
+        if starts:
+            paging = replace(options.paging(), after=starts)
+            plan = plan_operation(cell, schema, namespace, paging, strict_variables=strict_variables)
     return plan
+
+
+def _targets(plan: OperationPlan, options: QueryOptions) -> dict[str, OutputTarget]:
+    assert options.out is not None
+    target = OutputTarget.parse(options.out)
+    several = len(plan.roots) > 1
+    return {root.response_key: target.for_root(root.response_key, several) for root in plan.roots}
+
+
+def _resume_points(plan: OperationPlan, options: QueryOptions) -> dict[str, str]:
+    """Check the outputs before anything is sent; with `resume`, where each root's output goes on from."""
+    if plan.mutation_document is not None or options.raw:
+        raise IonError("Only a query's rows can be written to files (not a mutation's, nor raw data).")
+    starts = {}
+    for root in plan.roots:
+        target = _targets(plan, options)[root.response_key]
+        exists = target.exists()
+        if options.resume:
+            record = ResumeRecord.read(target)
+            if record is None:
+                raise IonError(f"Nothing to resume in {target.path}: it has no resume record. Run it without resume.")
+            if record.fingerprint != _fingerprint(root, options):
+                raise IonError(f"{target.path} holds another query's rows (or other variables): resume continues "
+                               "only the same pull. Write elsewhere, or overwrite it.")
+            if not record.complete and record.resume is None:
+                raise IonError(f"{target.path} stopped where no exact resume point exists: overwrite it.")
+            if record.resume is not None:
+                starts[root.response_key] = record.resume
+        elif exists and not options.overwrite:
+            raise IonError(f"{target.path} exists: nothing was sent. Overwrite it (--overwrite, overwrite=True), "
+                           "resume an incomplete pull into it (--resume, resume=True), or write elsewhere.")
+    return starts
+
+
+def _fingerprint(root: RootPlan, options: QueryOptions) -> str:
+    paging = root.paging
+    variables = {k: v for k, v in root.variables.items() if paging is None or k != paging.after_variable}
+    return fingerprint(root.document, variables, options.explode)
 
 
 def run(plan: OperationPlan, send: Send, options: QueryOptions, *, endpoint: str,
@@ -162,9 +243,21 @@ def run(plan: OperationPlan, send: Send, options: QueryOptions, *, endpoint: str
                 raise
             failures.append(RootFailure(root.response_key, error))
             continue
-        _describe(result, plan, endpoint)
+        if options.out is not None:
+            _record(result, _targets(plan, options)[root.response_key], options)
+        else:
+            _describe(result, plan, endpoint, options)
         results.append(result)
     return QueryOutcome(_value(results, options, len(plan.roots)), results, failures)
+
+
+def _record(result: RootResult, target: OutputTarget, options: QueryOptions) -> None:
+    """The resume record beside an output: the rows it holds, complete or not, where to go on from."""
+    previous = ResumeRecord.read(target) if options.resume else None
+    rows = result.rows + (previous.rows if previous is not None else 0)
+    stopped = result.stopped
+    ResumeRecord(_fingerprint(result.plan, options), rows, stopped is None, result.resume,
+                 None if stopped is None else stopped.message).write(target)
 
 
 class RootFrames(dict[str, pd.DataFrame]):
@@ -175,6 +268,9 @@ class RootFrames(dict[str, pd.DataFrame]):
 
 
 def _value(results: list[RootResult], options: QueryOptions, roots: int) -> Any:
+    if options.out is not None:
+        paths = {result.plan.response_key: str(result.frame) for result in results}
+        return next(iter(paths.values())) if roots == 1 and paths else paths
     if options.raw:
         return {result.plan.response_key: result.frame for result in results}
     if roots == 1:
@@ -194,6 +290,10 @@ def _frame_plan(plan: OperationPlan, root: RootPlan, options: QueryOptions) -> A
 
 
 def _sink(plan: OperationPlan, root: RootPlan, options: QueryOptions) -> Sink:
+    if options.out is not None:
+        target = _targets(plan, options)[root.response_key]
+        writer = OutputWriter(target, append=options.resume and target.exists(), dtype_backend=options.dtype_backend)
+        return OutputSink(_frame_plan(plan, root, options), writer)
     if options.raw:
         return RawSink(root)
     if root.shape == "scalar":
@@ -201,10 +301,12 @@ def _sink(plan: OperationPlan, root: RootPlan, options: QueryOptions) -> Sink:
     return FrameSink(FrameBuilder(_frame_plan(plan, root, options)))
 
 
-def _describe(result: RootResult, plan: OperationPlan, endpoint: str) -> None:
-    """df.attrs["ion"]: where the frame came from and whether it is complete (never a secret)."""
+def _describe(result: RootResult, plan: OperationPlan, endpoint: str, options: QueryOptions) -> None:
+    """The frame in the asked dtype backend, with df.attrs["ion"]: where it came from and whether it is
+    complete (never a secret)."""
     if not isinstance(result.frame, pd.DataFrame):
         return
+    result.frame = with_backend(result.frame, options.dtype_backend)
     stopped = result.stopped
     result.frame.attrs["ion"] = {
         "operation": plan.cell.name,
@@ -249,7 +351,7 @@ def _run_mutation(plan: OperationPlan, send: Send, options: QueryOptions, endpoi
         answer = {"data": {root.response_key: value}, "errors": own}
         result = fetch_root(lambda _document, _variables, answer=answer: answer,  # the answer already came
                             root, lambda root=root: _sink(plan, root, options), nested_page_size=options.page_size)
-        _describe(result, plan, endpoint)
+        _describe(result, plan, endpoint, options)
         results.append(result)
     if not results and failures:
         messages = "\n".join(f"{failure.response_key}: {failure.error}" for failure in failures)

@@ -27,12 +27,17 @@ from graphql import (
 INTROSPECTION_QUERY = get_introspection_query(descriptions=True)
 
 
-def default_cache_dir() -> Path:
+def cache_root() -> Path:
+    """ion-magic's cache directory: ION_MAGIC_CACHE_DIR, else ~/.cache/ion-magic (XDG_CACHE_HOME honoured)."""
     configured = os.environ.get("ION_MAGIC_CACHE_DIR")
     if configured:
         return Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "ion-magic" / "schemas"
+    return Path(base) / "ion-magic"
+
+
+def default_cache_dir() -> Path:
+    return cache_root() / "schemas"
 
 
 class SchemaCache:
