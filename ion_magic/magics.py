@@ -1,4 +1,4 @@
-"""The magics: %ion_login, %ion_logout, %ion_status, %ion_schema and %%ion.
+"""The magics: %ion_login, %ion_logout, %ion_status, %ion_schema, %%ion, %ion and %ion_operations.
 
 This layer parses its own arguments, calls the pipeline and shows the outcome. Every error a user can
 cause is one message (IPython's UsageError), never a traceback. The client stack (httpx, graphql-core,
@@ -18,14 +18,15 @@ from typing import TYPE_CHECKING, Any
 from IPython.core.error import StdinNotImplementedError, UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
-from traitlets import Bool, Float, Integer, TraitError, validate
+from traitlets import Bool, Float, Integer, TraitError, Unicode, validate
 
-from .cell_completer import register_ipython_completer
+from .cell_completer import register_ipython_completer, register_saved_name_completer
 from .environments import CUSTOM, ENVIRONMENT_NAMES, SANDBOX
 from .errors import IonError, NotLoggedInError
 from .schema_channel import SchemaChannel
 
 if TYPE_CHECKING:
+    from .library import ComposedDocument, OperationLibrary
     from .session import IonSession
     from .widgets import LoginRequest, LoginWidget
 
@@ -38,6 +39,29 @@ def _arguments(magic: Callable[..., Any], line: str) -> Any:
         return parse_argstring(magic, line)
     except ValueError as error:
         raise IonError(f"Cannot read the options {line!r}: {error}.") from None
+
+
+# The options %%ion and %ion share: one list, so that both magics always take the same.
+QUERY_OPTIONS = (
+    argument("var", nargs="?", help="Also assign the result to this variable (then print a summary)."),
+    argument("--all", action="store_true", help="Follow pageInfo.endCursor until hasNextPage is false."),
+    argument("--max-rows", type=int, help="Stop once N rows are in."),
+    argument("--page-size", type=int, help="`first` to use when the magic pages (default IonMagic.page_size)."),
+    argument("--after", help="Start after this cursor (to resume)."),
+    argument("--concurrency", type=int, help="Pages in flight at once (default IonMagic.max_concurrency)."),
+    argument("--explode", help="One row per element of the list field at PATH."),
+    argument("--raw", action="store_true", help="Return the response's data dict untouched."),
+    argument("--allow-mutation", action="store_true", help="Required to run a mutation."),
+    argument("--dry-run", action="store_true", help="Parse, validate, bind and plan; send nothing."),
+    argument("--explain", action="store_true", help="Print the plain Python that does the same; send nothing."),
+)
+
+
+def query_options(magic: Callable[..., Any]) -> Callable[..., Any]:
+    """Add QUERY_OPTIONS to a magic, in their order."""
+    for option in reversed(QUERY_OPTIONS):
+        magic = option(magic)
+    return magic
 
 
 def user_errors(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -66,6 +90,8 @@ class IonMagic(Magics):
     max_concurrency = Integer(4, help="Pages in flight at once when offset cursors allow it; 1: one at a time.").tag(
         config=True)
     show_progress = Bool(True, help="Show a progress bar when more than one page is fetched.").tag(config=True)
+    operations_dir = Unicode("", help="Folder of saved operations and fragments (.graphql files); empty: "
+                             "ION_OPERATIONS_DIR, else graphql/ under the working directory.").tag(config=True)
 
     @validate("page_size", "max_tries", "max_concurrency")
     def _at_least_one(self, proposal: Any) -> int:
@@ -82,9 +108,11 @@ class IonMagic(Magics):
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
         self.session: IonSession | None = None
-        self.channel = SchemaChannel(in_kernel=getattr(shell, "kernel", None) is not None)
+        self.channel = SchemaChannel(in_kernel=getattr(shell, "kernel", None) is not None,
+                                     fragments=lambda: self._library().fragment_messages())
         if shell is not None:
             register_ipython_completer(shell, lambda: self.session.schema if self.session else None)
+            register_saved_name_completer(shell, lambda: self._library().saved_names())
 
     # -- login -------------------------------------------------------------------------------------
     @magic_arguments()
@@ -223,28 +251,62 @@ class IonMagic(Magics):
             raise NotLoggedInError(NOT_LOGGED_IN)
         return self.session
 
+    # -- saved operations ----------------------------------------------------------------------------
+    def _library(self) -> OperationLibrary:
+        from .library import OperationLibrary
+
+        return OperationLibrary(self.operations_dir or None)
+
+    @line_magic
+    @user_errors
+    def ion_operations(self, line: str = "") -> None:
+        """List the saved operations (with their variables) and the fragments (with their type)."""
+        print(self._library().describe())
+        self.channel.publish_fragments()
+
+    @magic_arguments(name="ion")
+    @argument("name", help="A saved operation's name (see %%ion_operations), or the path of a .graphql file.")
+    @query_options
+    @argument("--operation", metavar="OP", help="The operation to run when the file holds several.")
+    @line_magic("ion")
+    @user_errors
+    def ion_line(self, line: str) -> Any:
+        """Run a saved operation: %ion NAME [VAR] [options], with every option of %%ion."""
+        args = _arguments(self.ion_line, line)
+        library = self._library()
+        saved = library.find(args.name, args.operation)
+        return self._query(args, library.compose_saved(saved, self.session.schema if self.session else None))
+
     # -- queries -----------------------------------------------------------------------------------
     @magic_arguments()
-    @argument("var", nargs="?", help="Also assign the result to this variable (then print a summary).")
-    @argument("--all", action="store_true", help="Follow pageInfo.endCursor until hasNextPage is false.")
-    @argument("--max-rows", type=int, help="Stop once N rows are in.")
-    @argument("--page-size", type=int, help="`first` to use when the magic pages (default IonMagic.page_size).")
-    @argument("--after", help="Start after this cursor (to resume).")
-    @argument("--concurrency", type=int, help="Pages in flight at once (default IonMagic.max_concurrency).")
-    @argument("--explode", help="One row per element of the list field at PATH.")
-    @argument("--raw", action="store_true", help="Return the response's data dict untouched.")
-    @argument("--allow-mutation", action="store_true", help="Required to run a mutation.")
-    @argument("--dry-run", action="store_true", help="Parse, validate, bind and plan; send nothing.")
-    @argument("--explain", action="store_true", help="Print the plain Python that does the same; send nothing.")
+    @query_options
+    @argument("--save", metavar="NAME", help="Save the cell to NAME.graphql in the operations folder, then run it.")
+    @argument("--overwrite", action="store_true", help="With --save: replace a different NAME.graphql.")
     @cell_magic
     @user_errors
     def ion(self, line: str, cell: str) -> Any:
         """Run the GraphQL operation in the cell; return a DataFrame of the connection's nodes."""
+        args = _arguments(self.ion, line)
+        library = self._library()
+        schema = self.session.schema if self.session else None
+        if args.overwrite and not args.save:
+            raise IonError("--overwrite goes with --save NAME.")
+        if args.save:
+            saved = library.save(args.save, cell, schema, overwrite=args.overwrite)
+            print(saved.message)
+            self.channel.publish_fragments()
+            if not saved.has_operation:
+                return None
+        return self._query(args, library.compose_cell(cell, schema))
+
+    def _query(self, args: Any, document: ComposedDocument) -> Any:
+        """Plan the document (the cell or a saved operation, with its library fragments) and run it."""
         from .pipeline import QueryOptions, prepare
         from .progress import TqdmProgress
         from .script import explain
 
-        args = _arguments(self.ion, line)
+        for note in document.notes:
+            print(note, file=sys.stderr)
         if args.var is not None and not args.var.isidentifier():
             raise IonError(f"{args.var!r} is not a Python variable name.")
         for name in ("max_rows", "page_size", "concurrency"):
@@ -257,7 +319,7 @@ class IonMagic(Magics):
         session = self.session
         if session is None and not args.dry_run:
             raise NotLoggedInError(NOT_LOGGED_IN)
-        plan = prepare(cell, session.schema if session else None, self.shell.user_ns, options, line_offset=1)
+        plan = prepare(document.text, session.schema if session else None, self.shell.user_ns, options, line_offset=1)
         if args.dry_run:
             print(plan.describe())
             return None

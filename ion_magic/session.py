@@ -11,7 +11,9 @@ from __future__ import annotations
 import atexit
 import os
 import threading
+import warnings
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from graphql import GraphQLSchema
@@ -43,6 +45,8 @@ def embedded_sandbox():
 
 class IonSession:
     """One login to one ION API. Holds the only copy of the credentials (masked in every repr)."""
+
+    operations_dir: str | Path | None = None  # saved operations and fragments; None: ION_OPERATIONS_DIR, ./graphql
 
     def __init__(self, environment: str, api_url: str, auth_url: str, client_id: str, client_secret: str, *,
                  timeout: float = 60.0, max_tries: int = 5, schema_cache: SchemaCache | None = None) -> None:
@@ -91,8 +95,14 @@ class IonSession:
 
     def plan(self, text: str, variables: Mapping[str, Any] | None = None,
              options: QueryOptions | None = None, *, line_offset: int = 1) -> OperationPlan:
-        """Everything short of sending: parse, validate, bind, plan (what --dry-run prints)."""
-        return prepare(text, self.schema, variables or {}, options or QueryOptions(), line_offset=line_offset)
+        """Everything short of sending: parse, validate, bind, plan (what --dry-run prints). `text` is GraphQL
+        (it may spread the operations folder's fragments) or the name of a saved operation."""
+        from .library import compose_text
+
+        composed = compose_text(text, self.schema, self.operations_dir, line_offset=line_offset)
+        for note in composed.notes:
+            warnings.warn(note, stacklevel=2)
+        return prepare(composed.text, self.schema, variables or {}, options or QueryOptions(), line_offset=line_offset)
 
     def run(self, plan: OperationPlan, options: QueryOptions,
             progress_factory: ProgressFactory | None = None) -> QueryOutcome:
