@@ -48,6 +48,24 @@ def test_save_then_run_by_name_with_other_python_variables(shell, ion, folder, c
     shell.run_line_magic("ion", "open_runs held_runs --max-rows 1")
     assert len(shell.user_ns["held_runs"]) == 1
     del shell.user_ns["status"]
+    capsys.readouterr()
+    shell.run_line_magic("ion", "open_runs --explain")
+    script = capsys.readouterr().out
+    assert "fragment RunBasics on Run {\n  id\n  title\n  status\n}" in script and "OpenRuns" in script
+
+
+def test_the_schema_message_carries_the_library_fragments(shell, ion, folder):
+    ion("--save RunBasics", "fragment RunBasics on Run { id title status }")
+    sent = []
+
+    class FrontEndComm:
+        def send(self, data):
+            sent.append(data)
+
+    shell.magics_manager.registry["IonMagic"].channel._on_request(FrontEndComm(), {"request": "schema"})
+    assert sent[0]["fragments"] == [{"name": "RunBasics", "typeCondition": "Run",
+                                     "text": "fragment RunBasics on Run { id title status }"}]
+    assert sent[0]["schema"]["__schema"]["queryType"]["name"] == "Query"
 
 
 def test_saving_again_is_a_no_op_but_a_different_text_needs_overwrite(ion, folder, capsys):
