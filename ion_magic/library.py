@@ -442,11 +442,11 @@ class OperationLibrary:
         if not self.files:
             return (f"No saved operations: the operations folder {folder} has no {SUFFIX} file yet. "
                     "Save a cell's operation with %%ion --save NAME.")
-        lines = [f"Operations in {folder} (run one with %ion NAME [VAR]):"]
-        lines += [f"  {saved.name:<24} {saved.signature}  [{display_path(saved.file.path)}]"
+        lines = [f"Operations in {folder}/ (run one with %ion NAME [VAR]):"]
+        lines += [f"  {saved.name:<24} {saved.signature}  [{saved.file.path.name}]"
                   for saved in self.operations()] or ["  (none)"]
         lines.append("Fragments (spread one with ...NAME in any cell):")
-        lines += [f"  {fragment.name:<24} on {fragment.type_condition}  [{display_path(fragment.file.path)}]"
+        lines += [f"  {fragment.name:<24} on {fragment.type_condition}  [{fragment.file.path.name}]"
                   for fragment in self.fragments()] or ["  (none)"]
         problems = self.problems()
         if problems:
