@@ -36,6 +36,7 @@ from graphql import (
 )
 
 from .errors import IonError, IonSyntaxError, IonValidationError, point_at
+from .operation import MAX_TOKENS
 
 FOLDER_VARIABLE = "ION_OPERATIONS_DIR"
 DEFAULT_FOLDER = "graphql"
@@ -81,9 +82,11 @@ class LibraryFile:
         except (OSError, UnicodeDecodeError) as error:
             return cls(path, "", None, f"{display_path(path)} cannot be read: {error}")
         try:
-            return cls(path, source, parse(source), None)
+            return cls(path, source, parse(source, max_tokens=MAX_TOKENS), None)
         except GraphQLSyntaxError as error:
             return cls(path, source, None, _with_pointer(error.message, error, source, file=display_path(path)))
+        except RecursionError:
+            return cls(path, source, None, f"{display_path(path)} is nested too deeply to parse.")
 
     def require_document(self) -> DocumentNode:
         if self.document is None:
@@ -144,8 +147,8 @@ class SaveOutcome(NamedTuple):
 
 @dataclass(frozen=True)
 class Segment:
-    """Lines `start` .. `start + lines - 1` of a composed text are lines `first_line` .. of `origin`'s text
-    (`origin.path` None: the cell)."""
+    """Lines `start` .. `start + lines - 1` of a composed text are lines `first_line` .. of `source`, the text
+    of the file at `path` (None: the cell)."""
 
     start: int
     lines: int
@@ -161,10 +164,6 @@ class ComposedDocument:
     text: str
     segments: tuple[Segment, ...]
     notes: tuple[str, ...] = ()
-
-    @property
-    def uses_files(self) -> bool:
-        return any(segment.path is not None for segment in self.segments)
 
     def describe_error(self, message: str, error: GraphQLError, line_offset: int) -> str:
         """`message` with the cell line or the file, line and column of the error's first location."""
@@ -290,8 +289,8 @@ class OperationLibrary:
         back as it is (the pipeline reports it). `check`: validate even when no library fragment is used."""
         cell_segment = Segment(1, source.count("\n") + 1, 1, source, None)
         try:
-            document = parse(source)
-        except GraphQLSyntaxError:
+            document = parse(source, max_tokens=MAX_TOKENS)
+        except (GraphQLSyntaxError, RecursionError):
             return ComposedDocument(source, (cell_segment,))
         own = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         pending = [(spread, cell_segment) for definition in document.definitions for spread in _spreads(definition)]
@@ -384,7 +383,10 @@ class OperationLibrary:
         """Validate the composed text here, where each error can be traced to the cell or its file."""
         if schema is None:
             return composed
-        errors = validate(schema, parse(composed.text), LIBRARY_RULES)
+        try:
+            errors = validate(schema, parse(composed.text), LIBRARY_RULES)
+        except RecursionError:
+            raise IonValidationError("The operation is nested too deeply to validate.") from None
         if errors:
             shown = [composed.describe_error(error.message, error, line_offset) for error in errors[:3]]
             more = f"\n(and {len(errors) - 3} more)" if len(errors) > 3 else ""
@@ -399,9 +401,11 @@ class OperationLibrary:
             raise IonError(f"--save takes a name of letters, digits, _ and - (it becomes NAME{SUFFIX}); "
                            f"{name!r} is not one.")
         try:
-            document = parse(source)
+            document = parse(source, max_tokens=MAX_TOKENS)
         except GraphQLSyntaxError as error:
             raise IonSyntaxError(_with_pointer(error.message, error, source, line_offset=line_offset)) from None
+        except RecursionError:
+            raise IonSyntaxError("GraphQL syntax error: the cell is nested too deeply to parse.") from None
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
         if len(operations) > 1:
             raise IonError(f"--save keeps one operation per file; this cell has {len(operations)}.")

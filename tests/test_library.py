@@ -94,7 +94,7 @@ def test_a_cell_without_spreads_is_left_alone_and_reads_no_file(tmp_path):
     (folder / "broken.graphql").write_text("query {")
     cell = "{ runs { edges { node { id } } } }"
     composed = OperationLibrary(folder).compose_cell(cell, ION_LIKE)
-    assert composed.text == cell and not composed.uses_files
+    assert composed.text == cell and [segment.path for segment in composed.segments] == [None]
 
 
 def test_the_cells_own_fragment_wins_with_a_note(folder):

@@ -4,7 +4,7 @@
  * numbers in the cell and in the GraphQL text are identical and the magic never reaches the analysis.
  */
 import { Text } from '@codemirror/state';
-import { GraphQLSchema } from 'graphql';
+import { GraphQLSchema, parse } from 'graphql';
 import {
   CompletionItemKind,
   getAutocompleteSuggestions,
@@ -132,6 +132,15 @@ export interface IProblem {
 
 const SEVERITIES: IProblem['severity'][] = ['error', 'warning', 'info', 'info'];
 
+function parses(text: string): boolean {
+  try {
+    parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Syntax and validation problems of the cell's GraphQL against the schema (unknown fields, bad arguments,
  * undeclared variables, unknown fragments...). Library fragments are known; a problem inside one is the
@@ -146,7 +155,8 @@ export function problemsIn(
   if (!text.trim()) {
     return [];
   }
-  const fragments = libraryDefinitions(library, text);
+  // An unfinished cell would read on into the appended library text: its syntax error comes first.
+  const fragments = parses(text) ? libraryDefinitions(library, text) : [];
   const diagnostics = getDiagnostics(text, schema, undefined, undefined, fragments.length ? fragments : undefined);
   const inCell = diagnostics.filter(diagnostic => diagnostic.range.start.line < doc.lines);
   return inCell.map(diagnostic => {

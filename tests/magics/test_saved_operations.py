@@ -8,6 +8,7 @@ from IPython.core.completer import provisionalcompleter
 from IPython.core.error import UsageError
 
 from ion_magic import connect
+from ion_magic.cell_completer import register_saved_name_completer
 from ion_magic.errors import IonError
 
 OPEN_RUNS = """query OpenRuns($status: RunStatus = IN_PROGRESS) {
@@ -98,6 +99,13 @@ def test_saved_names_complete_after_percent_ion(shell, ion, folder):
         everything = [c.text for c in shell.Completer.completions("%ion ", 5)]
     assert texts == ["open_runs"]
     assert {"open_runs", "other"} <= set(everything)
+    hooks = list(shell.Completer.custom_matchers)
+    try:
+        register_saved_name_completer(shell, lambda: ["again"])  # registering again replaces the hook
+        with provisionalcompleter():
+            assert [c.text for c in shell.Completer.completions("%ion ", 5)] == ["again"]
+    finally:
+        shell.Completer.custom_matchers[:] = hooks
 
 
 def test_the_python_api_runs_a_saved_operation_by_name(sandbox, ion, folder):

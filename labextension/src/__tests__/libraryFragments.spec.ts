@@ -55,6 +55,13 @@ describe('library fragments in the analysis of a cell', () => {
     expect(text.slice(problems[0].from, problems[0].to)).toContain('RunBasic');
   });
 
+  it('reports an unfinished cell at its end, not inside the library text', () => {
+    const text = '%%ion\n{ runs { edges { node { ...RunBasics';
+    const problems = problemsIn(smallSchema(), doc(text), LIBRARY);
+    expect(problems.map(problem => problem.message)).toEqual([expect.stringContaining('Syntax Error')]);
+    expect(problems[0].to).toBeGreaterThanOrEqual(text.length - 1);
+  });
+
   it('checks a library fragment against the type it is spread into', () => {
     const text = '%%ion\n{ runs { pageInfo { ...RunState } } }';
     const messages = problemsIn(smallSchema(), doc(text), LIBRARY).map(problem => problem.message);
