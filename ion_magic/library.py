@@ -263,8 +263,9 @@ class OperationLibrary:
             close = difflib.get_close_matches(name, known, n=1)
             where = (f"none in {display_path(self.folder)}" + (f"; did you mean {close[0]!r}?" if close else "")
                      + (f" (saved: {', '.join(known)})" if known else ""))
-        raise IonError(f"No saved operation {name!r}: {where}. Save one with %%ion --save {name}, or set "
-                       "IonMagic.operations_dir (ION_OPERATIONS_DIR) to the folder that holds it.")
+        raise IonError(f"No saved operation {name!r}: {where}. Save one with %%ion --save {name}, or point "
+                       "IonMagic.operations_dir (ION_OPERATIONS_DIR; session.operations_dir in a script) at the "
+                       "folder that holds it. Anything else to run must be GraphQL text.")
 
     @staticmethod
     def _pick(file: LibraryFile, wanted: str | None, *, explicit: bool) -> SavedOperation:
