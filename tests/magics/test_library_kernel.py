@@ -3,6 +3,11 @@ temporary operations folder (ION_OPERATIONS_DIR): never the user's."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+from jupyter_client import KernelManager
+
 from ..kernels import errors_of, execute, json_printed, notebook, text_of
 
 BAD_FRAGMENT = "fragment Broken on Run {\n  id\n  titel\n}\n"
@@ -69,3 +74,29 @@ def test_save_reuse_fragments_and_the_errors_a_library_can_cause(tmp_path, monke
     assert {"open_runs", "RecentRuns", "RunTitles", "RunBasics", "Broken"} <= set(found["names"])
     assert "open_runs" in text_of(listing) and "Broken" in text_of(listing)
     assert not errors_of(login)
+
+
+def test_a_real_kernel_completes_saved_names_after_percent_ion(tmp_path):
+    folder = tmp_path / "ops"
+    folder.mkdir()
+    (folder / "open_runs.graphql").write_text("query OpenRuns { runs { edges { node { id } } } }\n")
+    (folder / "two.graphql").write_text(TWO_OPERATIONS)
+    (folder / "RunBasics.graphql").write_text("fragment RunBasics on Run { id }\n")
+    project = Path(__file__).resolve().parents[2]
+    python_path = os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")]))
+    manager = KernelManager(kernel_name="python3")
+    manager.start_kernel(env={**os.environ, "PYTHONPATH": python_path, "ION_OPERATIONS_DIR": str(folder)},
+                         cwd=str(tmp_path))
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=120)
+        reply = client.execute_interactive("%load_ext ion_magic", timeout=120, output_hook=lambda message: None)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        everything = client.complete("%ion ", 5, reply=True, timeout=60)["content"]
+        assert everything["matches"] == ["RecentRuns", "RunTitles", "open_runs"]
+        typed = client.complete("%ion op", 7, reply=True, timeout=60)["content"]
+        assert typed["matches"] == ["open_runs"] and (typed["cursor_start"], typed["cursor_end"]) == (5, 7)
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
