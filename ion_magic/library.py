@@ -517,7 +517,7 @@ def _closure(node: Node, fragments: dict[str, FragmentDefinitionNode]) -> list[s
 def _keep_only(source: str, nodes: Iterable[Node]) -> tuple[str, int]:
     """`source` with everything but `nodes` blanked (newlines kept, so each keeps its line and column),
     without the blank lines around; and the source line the result starts at."""
-    kept = [" " if char not in "\n" else "\n" for char in source]
+    kept = ["\n" if char == "\n" else " " for char in source]
     for node in nodes:
         kept[node.loc.start:node.loc.end] = source[node.loc.start:node.loc.end]
     lines = "".join(kept).split("\n")
