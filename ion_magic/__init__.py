@@ -1,7 +1,8 @@
 """ion-magic: query ION Factory OS from Jupyter.
 
-`%load_ext ion_magic` registers %ion_login, %ion_logout, %ion_status, %ion_schema and %%ion.
-`ion_magic.connect()` is the same pipeline for scripts.
+`%load_ext ion_magic` registers %ion_login, %ion_logout, %ion_status, %ion_schema, %%ion, %ion (a saved
+operation by name) and %ion_operations. `ion_magic.connect()` is the same pipeline for scripts;
+`ion_magic.operations()` lists the saved operations and fragments.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["IncompleteResultError", "IncompleteResultWarning", "IonError", "IonSession", "connect",
-           "load_ipython_extension"]
+           "load_ipython_extension", "operations"]
 __version__ = "0.1.0"
 
 
@@ -19,6 +20,10 @@ def __getattr__(name: str) -> Any:
         from . import session
 
         return getattr(session, name)
+    if name == "operations":
+        from .library import operations
+
+        return operations
     if name in ("IonError", "IncompleteResultError", "IncompleteResultWarning"):
         from . import errors
 

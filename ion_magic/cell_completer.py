@@ -1,8 +1,10 @@
 """IPython glue for completion inside %%ion cells: a matcher that speaks only in cells whose first line is
-%%ion, and answers from `completion.complete_graphql` (imported when first needed)."""
+%%ion, and answers from `completion.complete_graphql` (imported when first needed); and one that offers the
+saved operations' names after `%ion `."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -12,6 +14,8 @@ if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
 _MATCHER_ID = "ion_magic.cell_completer.ion_cell_matcher"
+_SAVED_NAME_MATCHER_ID = "ion_magic.cell_completer.saved_name_matcher"
+_SAVED_NAME_AT_CURSOR = re.compile(r"^\s*%ion\s+([\w-]*)$")  # the line up to the cursor: `%ion open_r`
 
 
 def register_ipython_completer(shell: InteractiveShell, schema_provider: Callable[[], GraphQLSchema | None]) -> None:
@@ -74,3 +78,25 @@ def _graphql_body_start(cell: str) -> int | None:
     if magic_line != "%%ion" and not magic_line.startswith(("%%ion ", "%%ion\t")):
         return None
     return newline + 1
+
+
+def register_saved_name_completer(shell: InteractiveShell, names_provider: Callable[[], list[str]]) -> None:
+    """Offer the saved operations' names (from `names_provider`) for the word after `%ion `.
+
+    Registering again replaces the earlier hook.
+    """
+    from IPython.core.completer import CompletionContext, SimpleCompletion, SimpleMatcherResult, context_matcher
+
+    @context_matcher(priority=50, identifier=_SAVED_NAME_MATCHER_ID)
+    def saved_name_matcher(context: CompletionContext) -> SimpleMatcherResult:
+        typed = _SAVED_NAME_AT_CURSOR.match(context.line_with_cursor[: context.cursor_position])
+        if typed is None:
+            return SimpleMatcherResult(completions=[], suppress=False)
+        prefix = typed.group(1)
+        names = [name for name in names_provider() if name.startswith(prefix)]
+        return SimpleMatcherResult(completions=[SimpleCompletion(name, type="saved operation") for name in names],
+                                   matched_fragment=prefix, suppress=bool(names))
+
+    matchers = shell.Completer.custom_matchers
+    matchers[:] = [m for m in matchers if getattr(m, "matcher_identifier", None) != _SAVED_NAME_MATCHER_ID]
+    matchers.append(saved_name_matcher)

@@ -13,6 +13,7 @@ import os
 import threading
 import warnings
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from graphql import GraphQLSchema
@@ -45,6 +46,8 @@ def embedded_sandbox():
 
 class IonSession:
     """One login to one ION API. Holds the only copy of the credentials (masked in every repr)."""
+
+    operations_dir: str | Path | None = None  # saved operations and fragments; None: ION_OPERATIONS_DIR, ./graphql
 
     def __init__(self, environment: str, api_url: str, auth_url: str, client_id: str, client_secret: str, *,
                  timeout: float = 60.0, max_tries: int = 5, schema_cache: SchemaCache | None = None) -> None:
@@ -93,9 +96,17 @@ class IonSession:
         return self.schema
 
     def plan(self, text: str, variables: Mapping[str, Any] | None = None,
-             options: QueryOptions | None = None, *, line_offset: int = 1) -> OperationPlan:
-        """Everything short of sending: parse, validate, bind, plan (what --dry-run prints)."""
-        return prepare(text, self.schema, variables or {}, options or QueryOptions(), line_offset=line_offset)
+             options: QueryOptions | None = None, *, line_offset: int = 1,
+             strict_variables: bool = False) -> OperationPlan:
+        """Everything short of sending: parse, validate, bind, plan (what --dry-run prints). `text` is GraphQL
+        (it may spread the operations folder's fragments) or the name of a saved operation."""
+        from .library import compose_text
+
+        composed = compose_text(text, self.schema, self.operations_dir, line_offset=line_offset)
+        for note in composed.notes:
+            warnings.warn(note, stacklevel=3)
+        return prepare(composed.text, self.schema, variables or {}, options or QueryOptions(), line_offset=line_offset,
+                       strict_variables=strict_variables)
 
     def run(self, plan: OperationPlan, options: QueryOptions,
             progress_factory: ProgressFactory | None = None) -> QueryOutcome:
@@ -151,7 +162,7 @@ class IonSession:
                                explode=explode_paths, raw=raw, allow_mutation=allow_mutation,
                                concurrency=concurrency, out=out, overwrite=overwrite, resume=resume,
                                dtype_backend=dtype_backend, cache_ttl=ttl, refresh=refresh)
-        plan = prepare(text, self.schema, variables or {}, options, line_offset=0, strict_variables=True)
+        plan = self.plan(text, variables, options, line_offset=0, strict_variables=True)
         outcome = self.run(plan, options, TqdmProgress if progress else None)
         unasked = outcome.unasked_reasons()
         if unasked:

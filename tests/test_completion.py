@@ -478,7 +478,8 @@ def test_without_a_schema_ion_cells_get_no_graphql_and_no_error(shell, capsys):
 
 def test_registering_again_replaces_the_hook(shell):
     register_ipython_completer(shell, lambda: SCHEMA)
-    ours = [m for m in shell.Completer.custom_matchers if "ion_magic" in getattr(m, "matcher_identifier", "")]
+    ours = [m for m in shell.Completer.custom_matchers
+            if getattr(m, "matcher_identifier", "") == "ion_magic.cell_completer.ion_cell_matcher"]
     assert len(ours) == 1
 
 

@@ -59,7 +59,10 @@ const editorPlugin: JupyterFrontEndPlugin<void> = {
       const slot = schemas.slotFor(panel.context.model.sharedModel);
       const link = new KernelSchemaLink({
         session: panel.sessionContext,
-        onUpdate: update => slot.set(update.schema),
+        onUpdate: update => {
+          slot.set(update.schema);
+          slot.fragments.set(update.fragments);
+        },
         shouldRequest: () => usesIonMagic(panel)
       });
       panel.disposed.connect(() => link.dispose());

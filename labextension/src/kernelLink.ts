@@ -9,7 +9,7 @@ import type { IDisposable } from '@lumino/disposable';
 
 import { COMM_TARGET, ISchemaUpdate, readSchemaUpdate, SCHEMA_REQUEST, SchemaMessageError } from './schemaMessage';
 
-const NO_SCHEMA: ISchemaUpdate = { schema: null, endpoint: null };
+const NO_SCHEMA: ISchemaUpdate = { schema: null, endpoint: null, fragments: [] };
 const KERNEL_LOST: ReadonlySet<Kernel.Status> = new Set(['restarting', 'autorestarting', 'dead']);
 
 /** Options of {@link KernelSchemaLink}. */

@@ -13,7 +13,7 @@ describe('readSchemaUpdate', () => {
   });
 
   it('reads a null schema (logged out) as no schema', () => {
-    expect(readSchemaUpdate({ schema: null, endpoint: null })).toEqual({ schema: null, endpoint: null });
+    expect(readSchemaUpdate({ schema: null, endpoint: null })).toEqual({ schema: null, endpoint: null, fragments: [] });
   });
 
   it.each([
