@@ -189,10 +189,10 @@ class OutputWriter:
 class OutputSink:
     """A root's rows into files: built into a frame a chunk at a time, each chunk written at once."""
 
-    def __init__(self, plan: FramePlan, writer: OutputWriter, chunk_rows: int = CHUNK_ROWS) -> None:
+    def __init__(self, plan: FramePlan, writer: OutputWriter, chunk_rows: int | None = None) -> None:
         self.plan = plan
         self.writer = writer
-        self.chunk_rows = chunk_rows
+        self.chunk_rows = chunk_rows or CHUNK_ROWS
         self.builder = FrameBuilder(plan)
         self.written_rows = self.written_nodes = self.written_null_nodes = 0
         self.chunks = 0
