@@ -10,7 +10,8 @@ from ion_magic.sandbox.seed_catalog import EXAMPLE_USERS
 
 from .results import data
 
-ONE_BY_NAME = "query($filters: {type}InputFilters) {{ {root}(filters: $filters) {{ edges {{ node {{ id {field} }} }} }} }}"
+ONE_BY_NAME = ("query($filters: {type}InputFilters) {{ {root}(filters: $filters) "
+               "{{ edges {{ node {{ id {field} }} }} }} }}")
 
 
 def lookup(gql, root: str, type_name: str, field: str, value: str) -> list[dict]:
