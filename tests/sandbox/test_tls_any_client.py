@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+import ion_magic
 from ion_magic.sandbox import RunningSandbox, start_sandbox
 from ion_magic.sandbox.tls import certificate_dir, sandbox_certificate
 
@@ -160,3 +161,15 @@ def test_without_any_client_an_unknown_client_is_still_refused(gql_for):
                                                       "client_secret": "x"})
         assert response.status_code == 401
         assert not strict.any_client and strict.ca_file is None
+
+
+def test_connect_reaches_a_tls_sandbox_through_ssl_cert_file(tls_sandbox, monkeypatch):
+    """The Python API needs no option of its own for --tls: httpx takes the CA bundle from SSL_CERT_FILE."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_sandbox.ca_file))
+    session = ion_magic.connect(api_url=tls_sandbox.api_url, auth_url=tls_sandbox.auth_url,
+                                client_id="a-client-id-of-our-own", client_secret="any secret")
+    try:
+        frame = session.query("{ partInventories(filters: {locationId: {eq: 301}}) { edges { node { id } } } }")
+    finally:
+        session.close()
+    assert len(frame) > 0
