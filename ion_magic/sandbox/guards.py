@@ -149,7 +149,8 @@ class CloseWhenBodyUnread:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        body_read = False
+        headers = Headers(scope=scope)
+        body_read = "transfer-encoding" not in headers and headers.get("content-length", "0") == "0"
 
         async def watched_receive() -> Message:
             nonlocal body_read

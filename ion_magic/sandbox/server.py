@@ -1,8 +1,9 @@
 """The sandbox's HTTP face: a starlette app served by uvicorn on loopback, started in a background thread.
 
 Routes: POST /graphql (single JSON request or a JSON array batch), the Keycloak token endpoint at
-/realms/api-keys/... and /auth/realms/api-keys/..., and GET /health. The CLI (`ion-sandbox`) and
-`start_sandbox` share this code: the CLI starts a sandbox and waits for a signal.
+/realms/api-keys/... and /auth/realms/api-keys/..., and GET /health. Every request first passes the guards
+(`guards.py`: Host allow-list, body limits). The CLI (`ion-sandbox`) and `start_sandbox` share this code: the
+CLI starts a sandbox and waits for a signal.
 """
 
 from __future__ import annotations

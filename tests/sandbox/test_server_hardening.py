@@ -215,3 +215,11 @@ def test_a_client_that_disconnects_mid_body_is_one_log_line(guarded, caplog):
     assert lines[0].exc_info is None
     assert lines[0].getMessage() == f"client disconnected before its request was read: POST {REALM_TOKEN_PATH}"
     assert guarded.running
+
+
+def test_answers_to_requests_without_a_body_keep_the_connection(guarded):
+    with httpx.Client() as client:
+        for _ in range(2):
+            response = client.get(guarded.api_url + "/health")
+            assert response.status_code == 200
+            assert response.headers.get("connection") != "close"
