@@ -49,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve an embedded ION sandbox: GraphQL at /graphql, Keycloak-style tokens at "
         "/realms/api-keys/protocol/openid-connect/token.",
     )
-    parser.add_argument("--host", default=DEFAULT_HOST, help="interface to listen on (default %(default)s)")
+    parser.add_argument("--host", default=DEFAULT_HOST,
+                        help=f"interface to listen on (default %(default)s); any other than loopback needs a "
+                        f"client secret of your own in {SECRET_ENVIRONMENT_VARIABLE}")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default %(default)s; 0: any free)")
     parser.add_argument(
         "--db", default=":memory:", help="SQLite file (kept between runs, seeded when new) or :memory: (default)"
