@@ -30,7 +30,6 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLType,
-    GraphQLUnionType,
     SchemaMetaFieldDef,
     TypeMetaFieldDef,
     TypeNameMetaFieldDef,
@@ -46,6 +45,8 @@ from graphql import (
     parse_type,
     type_from_ast,
 )
+
+from .schema_docs import public_types, root_fields, type_kind
 
 
 @dataclass(frozen=True)
@@ -112,9 +113,7 @@ def magic_options(parser: argparse.ArgumentParser) -> list[MagicOption]:
 
 def schema_name_suggestions(schema: GraphQLSchema) -> list[Suggestion]:
     """What `%ion_schema NAME` accepts: every type (kind "type") and every query and mutation ("field")."""
-    from .schema_docs import public_types, root_fields
-
-    suggestions = [Suggestion(named.name, "type", _type_kind(named), named.description or "")
+    suggestions = [Suggestion(named.name, "type", type_kind(named), named.description or "")
                    for named in public_types(schema)]
     suggestions += [Suggestion(root.name, "field", f"{root.qualified_name}: {root.field.type}",
                                root.field.description or "") for root in root_fields(schema)]
@@ -720,7 +719,7 @@ def _fragment_suggestions(
 def _composite_type_suggestions(schema: GraphQLSchema, within: GraphQLNamedType | None) -> list[Suggestion]:
     """Object, interface and union types; only those that can overlap `within` when it is a composite type."""
     return [
-        Suggestion(name, "type", _type_kind(named), named.description or "")
+        Suggestion(name, "type", type_kind(named), named.description or "")
         for name, named in schema.type_map.items()
         if not name.startswith("__")
         and is_composite_type(named)
@@ -730,24 +729,10 @@ def _composite_type_suggestions(schema: GraphQLSchema, within: GraphQLNamedType 
 
 def _input_type_suggestions(schema: GraphQLSchema) -> list[Suggestion]:
     return [
-        Suggestion(name, "type", _type_kind(named), named.description or "")
+        Suggestion(name, "type", type_kind(named), named.description or "")
         for name, named in schema.type_map.items()
         if not name.startswith("__") and is_input_type(named)
     ]
-
-
-def _type_kind(named: GraphQLNamedType) -> str:
-    if isinstance(named, GraphQLObjectType):
-        return "object"
-    if isinstance(named, GraphQLInterfaceType):
-        return "interface"
-    if isinstance(named, GraphQLUnionType):
-        return "union"
-    if isinstance(named, GraphQLEnumType):
-        return "enum"
-    if isinstance(named, GraphQLInputObjectType):
-        return "input"
-    return "scalar"
 
 
 def _directive_suggestions(schema: GraphQLSchema, location: DirectiveLocation) -> list[Suggestion]:

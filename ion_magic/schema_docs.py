@@ -123,8 +123,19 @@ def _signature(name: str, field: GraphQLField) -> str:
     return f"{name}({arguments}): {field.type}" if arguments else f"{name}: {field.type}"
 
 
-def _kind(named: GraphQLNamedType) -> str:
-    return type(named).__name__.removeprefix("GraphQL").removesuffix("Type").lower() or "scalar"
+def type_kind(named: GraphQLNamedType) -> str:
+    """The SDL keyword that defines a type of this kind: "object", "input", "enum", "union", ..."""
+    if isinstance(named, GraphQLObjectType):
+        return "object"
+    if isinstance(named, GraphQLInterfaceType):
+        return "interface"
+    if isinstance(named, GraphQLUnionType):
+        return "union"
+    if isinstance(named, GraphQLEnumType):
+        return "enum"
+    if isinstance(named, GraphQLInputObjectType):
+        return "input"
+    return "scalar"
 
 
 def describe_roots(schema: GraphQLSchema) -> str:
@@ -143,7 +154,7 @@ def describe_roots(schema: GraphQLSchema) -> str:
 
 def describe_type(named: GraphQLNamedType) -> str:
     """One type: its fields with types and descriptions, its input fields, enum values or union members."""
-    lines = [f"{_kind(named)} {named.name}", *wrap_description(named.description, "  ")]
+    lines = [f"{type_kind(named)} {named.name}", *wrap_description(named.description, "  ")]
     if isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
         lines.append("fields:")
         for name, field in named.fields.items():
@@ -247,7 +258,7 @@ def search_schema(schema: GraphQLSchema, word: str) -> list[SearchHit]:
 def _documented_things(schema: GraphQLSchema) -> Iterator[tuple[str, str, str, str | None]]:
     """(kind, qualified name, detail, description) of every documented thing in the schema."""
     for named in public_types(schema):
-        yield "type", named.name, _kind(named), named.description
+        yield "type", named.name, type_kind(named), named.description
         if isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
             for field_name, field in named.fields.items():
                 yield "field", f"{named.name}.{field_name}", str(field.type), field.description
