@@ -124,8 +124,14 @@ class IonMagic(Magics):
         self.channel = SchemaChannel(in_kernel=getattr(shell, "kernel", None) is not None,
                                      fragments=lambda: self._library().fragment_messages())
         if shell is not None:
-            register_ipython_completer(shell, lambda: self.session.schema if self.session else None)
+            register_ipython_completer(shell, lambda: self.session.schema if self.session else None,
+                                       self.argument_parsers(), schema_name_magic="%" + self.ion_schema.__name__)
             register_saved_name_completer(shell, lambda: self._library().saved_names())
+
+    def argument_parsers(self) -> dict[str, Any]:
+        """Each magic's argument parser, keyed as typed ("%ion_login", "%%ion"): what its line completes."""
+        return {prefix + name: method.parser for kind, prefix in (("line", "%"), ("cell", "%%"))
+                for name, method in self.magics[kind].items() if hasattr(method, "parser")}
 
     # -- login -------------------------------------------------------------------------------------
     @magic_arguments()
@@ -236,13 +242,15 @@ class IonMagic(Magics):
             print(f"{key}: {value}")
 
     @magic_arguments()
-    @argument("type", nargs="?", help="A type name, e.g. Run; without it, the queries and mutations.")
+    @argument("name", nargs="?", help="A type, query or mutation, e.g. Run or runs; without it, the roots.")
+    @argument("--search", metavar="WORD", help="List the types, fields and values whose name or description "
+                                               "contains WORD.")
     @argument("--refresh", action="store_true", help="Introspect the API again instead of using the cache.")
     @line_magic
     @user_errors
     def ion_schema(self, line: str) -> None:
-        """Browse the schema: fields with types and descriptions, enum values."""
-        from .schema import describe_roots, describe_type
+        """Browse the schema: a type, a query or a mutation by name (any case), or search it."""
+        from .schema_docs import SchemaNameError, describe_name, describe_roots, describe_search, search_schema
 
         args = _arguments(self.ion_schema, line)
         session = self._require_session()
@@ -251,13 +259,15 @@ class IonMagic(Magics):
             self.channel.publish(session.introspection, session.graphql_url)
         if session.schema is None:
             raise IonError("The API refused introspection, so its schema is unknown.")
-        if args.type:
-            try:
-                print(describe_type(session.schema, args.type))
-            except KeyError as error:
-                raise IonError(error.args[0]) from None
-        else:
-            print(describe_roots(session.schema))
+        try:
+            if args.search is not None:
+                print(describe_search(search_schema(session.schema, args.search), args.search))
+            elif args.name:
+                print(describe_name(session.schema, args.name))
+            else:
+                print(describe_roots(session.schema))
+        except SchemaNameError as error:
+            raise IonError(str(error)) from None
 
     def _require_session(self) -> IonSession:
         if self.session is None:
