@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 
 from .arrow import frame_table
 from .errors import IonError
+from .paths import cache_root
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -121,7 +122,5 @@ def _jsonable(attrs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def default_results_dir() -> Path:
-    from .schema import cache_root
-
     return cache_root() / "results"
 

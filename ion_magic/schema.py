@@ -18,16 +18,9 @@ from graphql import (
     get_introspection_query,
 )
 
+from .paths import cache_root
+
 INTROSPECTION_QUERY = get_introspection_query(descriptions=True)
-
-
-def cache_root() -> Path:
-    """ion-magic's cache directory: ION_MAGIC_CACHE_DIR, else ~/.cache/ion-magic (XDG_CACHE_HOME honoured)."""
-    configured = os.environ.get("ION_MAGIC_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "ion-magic"
 
 
 def default_cache_dir() -> Path:

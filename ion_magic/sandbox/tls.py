@@ -17,6 +17,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ion_magic.paths import cache_root
+
 CERTIFICATE_DAYS = 365
 RENEW_WITHIN_DAYS = 7
 LOOPBACK_DNS_NAMES = ("localhost",)
@@ -24,12 +26,8 @@ LOOPBACK_ADDRESSES = ("127.0.0.1", "::1")
 
 
 def certificate_dir() -> Path:
-    """`sandbox-tls` under the same base as the schema cache: `ION_MAGIC_CACHE_DIR`, else ~/.cache/ion-magic."""
-    configured = os.environ.get("ION_MAGIC_CACHE_DIR")
-    if configured:
-        return Path(configured) / "sandbox-tls"
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "ion-magic" / "sandbox-tls"
+    """`sandbox-tls` in ion-magic's cache directory (`ION_MAGIC_CACHE_DIR`, else ~/.cache/ion-magic)."""
+    return cache_root() / "sandbox-tls"
 
 
 @dataclass(frozen=True)
