@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Literal, Protocol
 
 from .errors import IonError, ServerError, describe_graphql_errors
@@ -164,23 +165,11 @@ def read_page(connection: Any, plan: RootPlan, paging: Paging) -> Page:
         edges = []
     elif not isinstance(edges, list):
         raise PagingViolation(f"{key}.{paging.edges_key} is a {_json_type(edges)}, not a list.")
-    nodes: list[Any] = []
-    cursors: list[Any] | None = [] if paging.cursor_key else None
-    for index, edge in enumerate(edges):
-        where = f"{key}.{paging.edges_key}[{index}]"
-        if edge is None:
-            nodes.append(None)
-            if cursors is not None:
-                cursors.append(None)
-            continue
-        if not isinstance(edge, Mapping):
-            raise PagingViolation(f"{where} is a {_json_type(edge)}, not an edge object.")
-        node = edge.get(paging.node_key)
-        if node is not None and not isinstance(node, Mapping):
-            raise PagingViolation(f"{where}.{paging.node_key} is a {_json_type(node)}, not an object.")
-        nodes.append(node)
-        if cursors is not None:
-            cursors.append(edge.get(paging.cursor_key))
+    where = f"{key}.{paging.edges_key}"
+    _check_objects(edges, where, "an edge object")
+    nodes = _values(edges, paging.node_key)
+    _check_objects(nodes, where, "an object", paging.node_key)
+    cursors = _values(edges, paging.cursor_key) if paging.cursor_key else None
     page_info = connection.get(PAGE_INFO_ALIAS)
     if not isinstance(page_info, Mapping):
         raise PagingViolation(f"{key}.pageInfo is a {_json_type(page_info)}, not an object.")
@@ -193,6 +182,25 @@ def read_page(connection: Any, plan: RootPlan, paging: Paging) -> Page:
     total = page_info.get("totalCount")
     return Page(edges, nodes, cursors, has_next, page_info.get("startCursor"), end_cursor,
                 total if type(total) is int else None, dict(page_info), connection)
+
+
+_OBJECT_OR_NULL = frozenset({dict, type(None)})
+
+
+def _check_objects(values: list[Any], where: str, what: str, below: str = "") -> None:
+    """Every value a JSON object or null (one C-level pass; the first offender named on failure)."""
+    if set(map(type, values)) <= _OBJECT_OR_NULL:
+        return
+    index, value = next((i, v) for i, v in enumerate(values) if type(v) not in _OBJECT_OR_NULL)
+    raise PagingViolation(f"{where}[{index}]{'.' + below if below else ''} is a {_json_type(value)}, not {what}.")
+
+
+def _values(objects: list[dict[str, Any] | None], key: str) -> list[Any]:
+    """`object[key]` of each object (None for a null object or a missing key)."""
+    try:
+        return list(map(itemgetter(key), objects))
+    except (KeyError, TypeError):  # a null edge, or a key the server left out
+        return [None if item is None else item.get(key) for item in objects]
 
 
 def _count(number: int, noun: str) -> str:
