@@ -125,6 +125,7 @@ def assert_stopped_keeping_a_prefix(frame, error, *, fewest: int, most: int, rea
     assert ion["resume"] == encode_offset(len(ids) - 1)
     assert error.resume == {"runs": ion["resume"]}
     assert set(error.reasons) == {"runs"}
+    assert not re.search(r"--after|cell line", str(error)), "the Python API's messages name arguments, not flags"
     return ids
 
 
