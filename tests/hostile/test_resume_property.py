@@ -1,7 +1,7 @@
 """Issue 11's resume rule as a property: cut a pull anywhere with `max_rows`, resume from the cursor it
 reports, and the pieces put together are one full pull, row for row: no gap, no repeat, whatever the page
-size, the `first` written in the cell, and `explode` (an exploded node's rows are never split by a cut).
-Against the embedded sandbox, through the Python API."""
+size, the `first` written in the cell, `explode` (an exploded node's rows are never split by a cut) and the
+pages in flight. Against the embedded sandbox, through the Python API."""
 
 from __future__ import annotations
 
@@ -38,10 +38,12 @@ def full_pulls(api):
 @pytest.mark.timeout(240)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(page_size=st.integers(3, 60), first=st.none() | st.integers(2, 40), explode=st.booleans(),
-       cuts=st.lists(st.integers(1, 30), min_size=1, max_size=3))
-def test_cut_pieces_resumed_in_turn_make_one_full_pull(api, full_pulls, page_size, first, explode, cuts):
+       cuts=st.lists(st.integers(1, 30), min_size=1, max_size=3), concurrency=st.sampled_from([1, 4]))
+def test_cut_pieces_resumed_in_turn_make_one_full_pull(api, full_pulls, page_size, first, explode, cuts,
+                                                       concurrency):
     cell = CELL % (f"(first: {first})" if first else "")
-    options = {"all": True, "page_size": page_size, "explode": "steps" if explode else None}
+    options = {"all": True, "page_size": page_size, "explode": "steps" if explode else None,
+               "concurrency": concurrency}
     pieces: list[tuple[str | None, ...]] = []
     after = None
     for max_rows in [*cuts, None]:  # each cut resumes where the previous one stopped; the last takes the rest
