@@ -34,6 +34,7 @@ from .server import (
     lying_script,
     make_rows,
     offset_connection,
+    offset_page,
     page_info_of,
 )
 
@@ -176,6 +177,21 @@ def test_a_string_total_count_is_ignored(serve, concurrency):
     assert len(server.requests) == 10
 
 
+@pytest.mark.timeout(60)
+@CONCURRENCY
+def test_a_high_total_count_asks_at_most_a_few_pages_past_the_end(serve, concurrency):
+    """A plausible but wrong total (100,000 for 1,000 rows) keeps the parallel path: its schedule is lazy, so
+    the pull ends a few pages after hasNextPage said false, not after asking for the 999 pages announced."""
+
+    def high_total(request, answer):
+        page_info_of(request, answer, "runs")["totalCount"] = 100_000
+
+    server, session = serve(high_total)
+    frame, error = pull(session, concurrency)
+    assert_complete(frame, error, ALL_IDS)
+    assert len(server.requests) <= 10 + concurrency
+
+
 HUGE_TOTAL_PULL = """
 import json, resource, sys
 import ion_magic
@@ -256,6 +272,22 @@ def test_a_cursor_loop_stops_as_broken_paging_before_the_repeated_rows(serve, co
     assert ion["resume"] in ("cursor-B", None)
     assert error.resume == {"runs": ion["resume"]}
     assert len(server.requests) == 3
+
+
+@pytest.mark.timeout(60)
+@CONCURRENCY
+def test_an_offset_cursor_going_back_stops_as_broken_paging(serve, concurrency):
+    """Offset cursors (the parallel path's): the page after offset 199 is the page after offset 99 again,
+    ending at a cursor already seen."""
+    seen_end = encode_offset(199)
+
+    def going_back(info, first=None, after=None, **_):
+        return offset_page(ROWS, first, encode_offset(99) if after == seen_end else after)
+
+    _server, session = serve(root={"runs": going_back})
+    frame, error = pull(session, concurrency)
+    assert_stopped_keeping_a_prefix(frame, error, fewest=200, most=200, reasons={"broken_paging"})
+    assert seen_end in what_was_said(frame, error)
 
 
 @pytest.mark.timeout(60)
