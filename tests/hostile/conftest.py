@@ -32,6 +32,9 @@ def start_hostile() -> Iterator[Callable[[GraphQLSchema], HostileServer]]:
     yield start
     for server in started:
         server.stop()
+    failed = [repr(error) for server in started for error in server.failures]
+    if failed:  # the server did not do what the test said: its verdict would mean nothing
+        pytest.fail(f"a hostile server's script raised: {failed}")
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ parsed request to the answer (a JSON-able value, or a `Reply` for a status code 
 
 `server.honest(request, root_value)` executes a request with graphql-core over Python data (a value may be
 a callable `(info, **arguments)`, e.g. `offset_connection(rows)`), so a script can take the honest answer and
-change just the part it lies about; `connection_of` and `page_info_of` find those parts whatever aliases
-and variable names the client chose.
+change just the part it lies about; `page_info_of` and `edges_of` find those parts whatever aliases the
+client chose, and `GraphQLRequest.argument` reads an argument whatever variable the client put in it.
 """
 
 from __future__ import annotations
@@ -70,10 +70,6 @@ class GraphQLRequest:
     @property
     def operation(self) -> OperationDefinitionNode:
         return next(d for d in self.document.definitions if isinstance(d, OperationDefinitionNode))
-
-    @property
-    def is_mutation(self) -> bool:
-        return self.operation.operation.value == "mutation"
 
     @property
     def root_keys(self) -> list[str]:
@@ -148,10 +144,6 @@ class HostileServer:
 
     def __exit__(self, *exc_info: Any) -> None:
         self.stop()
-
-    def requests_for(self, key: str) -> list[GraphQLRequest]:
-        """The logged requests that asked for the root response key `key`."""
-        return [request for request in self.requests if key in request.root_keys]
 
     def honest(self, request: GraphQLRequest, root_value: Any) -> dict[str, Any]:
         """What a correct server would answer: graphql-core executing the request over `root_value`."""
@@ -277,11 +269,6 @@ def lying_script(server: HostileServer, root_value: Any,
 
 
 # -- where to lie in an answer ------------------------------------------------------------------------
-def connection_of(request: GraphQLRequest, answer: dict[str, Any], key: str) -> dict[str, Any]:
-    """The root connection `key` in an honest answer."""
-    return answer["data"][key]
-
-
 def page_info_of(request: GraphQLRequest, answer: dict[str, Any], key: str) -> dict[str, Any]:
     """The pageInfo of the root connection `key`, under whatever alias the client gave it."""
     alias = request.child_key(key, "pageInfo")

@@ -34,14 +34,11 @@ from .server import (
     lying_script,
     make_rows,
     offset_connection,
+    offset_page,
     page_info_of,
 )
 
-SCHEMA = build_schema("""
-type Query {
-  runs(first: Int, after: String, last: Int, before: String): RunConnection
-  run(id: ID!): Run
-}
+CONNECTION_TYPES = """
 type PageInfo {
   hasNextPage: Boolean!
   hasPreviousPage: Boolean!
@@ -52,7 +49,13 @@ type PageInfo {
 type RunConnection { edges: [RunEdge]! pageInfo: PageInfo! }
 type RunEdge { cursor: String! node: Run }
 type Run { id: ID! title: String status: String }
-""")
+"""
+SCHEMA = build_schema("""
+type Query {
+  runs(first: Int, after: String, last: Int, before: String): RunConnection
+  run(id: ID!): Run
+}
+""" + CONNECTION_TYPES)
 
 RUNS = "{ runs { edges { node { id title } } } }"
 PAGE = 100
@@ -125,6 +128,7 @@ def assert_stopped_keeping_a_prefix(frame, error, *, fewest: int, most: int, rea
     assert ion["resume"] == encode_offset(len(ids) - 1)
     assert error.resume == {"runs": ion["resume"]}
     assert set(error.reasons) == {"runs"}
+    assert not re.search(r"--after|cell line", str(error)), "the Python API's messages name arguments, not flags"
     return ids
 
 
@@ -138,43 +142,82 @@ def test_an_honest_server_gives_every_row_once_in_ten_requests(serve, concurrenc
     assert not server.failures
 
 
+# -- the lies ---------------------------------------------------------------------------------------------------
+def total_count(value: Any):
+    """Every page announces `value` as the connection's totalCount."""
+
+    def lie(request: GraphQLRequest, answer: dict[str, Any]) -> None:
+        page_info_of(request, answer, "runs")["totalCount"] = value
+
+    return lie
+
+
+def has_next_page_as_text(request: GraphQLRequest, answer: dict[str, Any]) -> None:
+    page_info_of(request, answer, "runs")["hasNextPage"] = "false"
+
+
+def looping_connection(rows, served: list[int]):
+    """Opaque cursors A -> B -> A: the page after B is the first page again (ending at A). The server
+    gives up after 20 pages (hasNextPage false), so a client that follows the loop ends instead of hanging."""
+    pages = {None: (0, "cursor-A"), "cursor-A": (PAGE, "cursor-B"), "cursor-B": (0, "cursor-A")}
+
+    def resolve(info, first=None, after=None, **_):
+        served.append(1)
+        start, end_cursor = pages[after]
+        chunk = rows[start:start + PAGE]
+        return {
+            "edges": [{"cursor": f"{end_cursor}.{index}", "node": row} for index, row in enumerate(chunk)],
+            "pageInfo": {"hasNextPage": len(served) < 20, "hasPreviousPage": start > 0,
+                         "startCursor": f"{end_cursor}.0", "endCursor": end_cursor, "totalCount": len(rows)},
+        }
+
+    return resolve
+
+
+def with_a_repeated_row() -> list[dict[str, Any]]:
+    """ROWS, except that the second page holds r0007 again (at offset 150)."""
+    rows = [dict(row) for row in ROWS]
+    rows[150] = dict(ROWS[6])
+    return rows
+
+
 # -- item 11: totalCount is a hint, hasNextPage decides ------------------------------------------------
 @pytest.mark.timeout(60)
 @CONCURRENCY
 def test_a_low_total_count_does_not_cut_the_pull(serve, concurrency):
-    def low_total(request, answer):
-        page_info_of(request, answer, "runs")["totalCount"] = 250
-
-    server, session = serve(low_total)
+    _server, session = serve(total_count(250))
     frame, error = pull(session, concurrency)
     assert_complete(frame, error, ALL_IDS)
-    assert len(server.requests) == 10
 
 
 @pytest.mark.timeout(60)
 @CONCURRENCY
 def test_a_last_scheduled_page_that_says_more_follow_continues_the_pull(serve, concurrency):
-    rows = make_rows(1200)
-
-    def stale_total(request, answer):  # the count says 1,000; the pages go on to 1,200
-        page_info_of(request, answer, "runs")["totalCount"] = 1000
-
-    server, session = serve(stale_total, rows=rows)
+    rows = make_rows(1200)  # the count says 1,000; the pages go on to 1,200
+    _server, session = serve(total_count(1000), rows=rows)
     frame, error = pull(session, concurrency)
     assert_complete(frame, error, [row["id"] for row in rows])
-    assert len(server.requests) == 12
 
 
 @pytest.mark.timeout(60)
 @CONCURRENCY
 def test_a_string_total_count_is_ignored(serve, concurrency):
-    def string_total(request, answer):
-        page_info_of(request, answer, "runs")["totalCount"] = "1000"
-
-    server, session = serve(string_total)
+    server, session = serve(total_count("1000"))
     frame, error = pull(session, concurrency)
     assert_complete(frame, error, ALL_IDS)
     assert len(server.requests) == 10
+
+
+@pytest.mark.timeout(60)
+@CONCURRENCY
+def test_a_high_total_count_asks_at_most_a_few_pages_past_the_end(serve, concurrency):
+    """A plausible but wrong total (100,000 for 1,000 rows) keeps the parallel path: its schedule is lazy, so
+    the pull ends a few pages after hasNextPage said false, not after asking for the 999 pages announced."""
+
+    server, session = serve(total_count(100_000))
+    frame, error = pull(session, concurrency)
+    assert_complete(frame, error, ALL_IDS)
+    assert len(server.requests) <= 10 + concurrency
 
 
 HUGE_TOTAL_PULL = """
@@ -208,10 +251,7 @@ def test_an_absurd_total_count_allocates_nothing_for_it(serve, concurrency):
     pull runs in a child process whose address space may grow by 1 GiB at most, so the old behaviour fails
     there (MemoryError) instead of taking the shared machine down; the child's peak memory growth is bounded."""
 
-    def absurd_total(request, answer):
-        page_info_of(request, answer, "runs")["totalCount"] = 10**12
-
-    server, _session = serve(absurd_total)
+    server, _session = serve(total_count(10**12))
     child = subprocess.run([sys.executable, "-c", HUGE_TOTAL_PULL, server.url, CLIENT_ID, CLIENT_SECRET,
                             str(concurrency)], capture_output=True, text=True, timeout=100)
     assert child.returncode == 0, child.stderr[-2000:]
@@ -224,24 +264,6 @@ def test_an_absurd_total_count_allocates_nothing_for_it(serve, concurrency):
 
 
 # -- item 12: cursor loops, repeated rows, a hasNextPage of the wrong type --------------------------------
-def looping_connection(rows, served: list[int]):
-    """Opaque cursors A -> B -> A: the page after B is the first page again (ending at A). The server
-    gives up after 20 pages (hasNextPage false), so a client that follows the loop ends instead of hanging."""
-    pages = {None: (0, "cursor-A"), "cursor-A": (PAGE, "cursor-B"), "cursor-B": (0, "cursor-A")}
-
-    def resolve(info, first=None, after=None, **_):
-        served.append(1)
-        start, end_cursor = pages[after]
-        chunk = rows[start:start + PAGE]
-        return {
-            "edges": [{"cursor": f"{end_cursor}.{index}", "node": row} for index, row in enumerate(chunk)],
-            "pageInfo": {"hasNextPage": len(served) < 20, "hasPreviousPage": start > 0,
-                         "startCursor": f"{end_cursor}.0", "endCursor": end_cursor, "totalCount": len(rows)},
-        }
-
-    return resolve
-
-
 @pytest.mark.timeout(60)
 @CONCURRENCY
 def test_a_cursor_loop_stops_as_broken_paging_before_the_repeated_rows(serve, concurrency):
@@ -261,10 +283,24 @@ def test_a_cursor_loop_stops_as_broken_paging_before_the_repeated_rows(serve, co
 
 @pytest.mark.timeout(60)
 @CONCURRENCY
+def test_an_offset_cursor_going_back_stops_as_broken_paging(serve, concurrency):
+    """Offset cursors (the parallel path's): the page after offset 199 is the page after offset 99 again,
+    ending at a cursor already seen."""
+    seen_end = encode_offset(199)
+
+    def going_back(info, first=None, after=None, **_):
+        return offset_page(ROWS, first, encode_offset(99) if after == seen_end else after)
+
+    _server, session = serve(root={"runs": going_back})
+    frame, error = pull(session, concurrency)
+    assert_stopped_keeping_a_prefix(frame, error, fewest=200, most=200, reasons={"broken_paging"})
+    assert seen_end in what_was_said(frame, error)
+
+
+@pytest.mark.timeout(60)
+@CONCURRENCY
 def test_a_repeated_row_id_stops_the_pull_before_the_duplicate(serve, concurrency):
-    rows = [dict(row) for row in ROWS]
-    rows[150] = dict(ROWS[6])  # the second page holds r0007 again
-    _server, session = serve(rows=rows)
+    _server, session = serve(rows=with_a_repeated_row())
     frame, error = pull(session, concurrency)
     ids = assert_stopped_keeping_a_prefix(frame, error, fewest=100, most=150, reasons={"broken_paging"})
     assert ids.count("r0007") == 1
@@ -274,18 +310,16 @@ def test_a_repeated_row_id_stops_the_pull_before_the_duplicate(serve, concurrenc
 @pytest.mark.timeout(60)
 @CONCURRENCY
 def test_has_next_page_as_a_string_is_an_error_naming_it(serve, concurrency):
-    def string_flag(request, answer):
-        page_info_of(request, answer, "runs")["hasNextPage"] = "false"
-
-    _server, session = serve(on_page_after(199, string_flag))
+    _server, session = serve(on_page_after(199, has_next_page_as_text))
     frame, error = pull(session, concurrency)
     assert_stopped_keeping_a_prefix(frame, error, fewest=200, most=300, reasons=STOPPED_BY_SERVER)
     assert "hasNextPage" in what_was_said(frame, error)
 
 
 # -- item 13: a null or missing connection mid-pull --------------------------------------------------------
+NULL_RUNS = {"data": {"runs": None}}
 NO_CONNECTION = {
-    "runs_null": {"data": {"runs": None}},
+    "runs_null": NULL_RUNS,
     "data_null": {"data": None},
     "data_empty": {"data": {}},
 }
@@ -304,12 +338,12 @@ def test_a_missing_connection_mid_pull_is_incomplete_not_complete(serve, concurr
 @pytest.mark.timeout(60)
 @CONCURRENCY
 def test_strict_false_warns_and_returns_the_rows_received(serve, concurrency):
-    _server, session = serve(on_page_after(PAGE - 1, lambda request, honest: {"data": {"runs": None}}))
+    _server, session = serve(on_page_after(PAGE - 1, lambda request, honest: NULL_RUNS))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         frame = session.query(RUNS, page_size=PAGE, concurrency=concurrency, progress=False, strict=False)
-    assert [warning.category.__name__ for warning in caught] == ["IncompleteResultWarning"]
-    assert issubclass(caught[0].category, Warning)
+    incomplete = [warning for warning in caught if warning.category.__name__ == "IncompleteResultWarning"]
+    assert len(incomplete) == 1
     assert ids_in(frame) == ALL_IDS[:PAGE]
     assert frame.attrs["ion"]["complete"] is False
     assert frame.attrs["ion"]["resume"] == encode_offset(PAGE - 1)
@@ -374,7 +408,7 @@ def test_a_malformed_page_is_one_ion_error_naming_the_path_keeping_earlier_rows(
     lie, path = MALFORMED[case]
     _server, session = serve(on_page_after(2 * PAGE - 1, lie))  # the third page
     frame, error = pull(session, concurrency)
-    assert_stopped_keeping_a_prefix(frame, error, fewest=2 * PAGE, most=3 * PAGE - 1,
+    assert_stopped_keeping_a_prefix(frame, error, fewest=2 * PAGE, most=3 * PAGE,
                                     reasons=STOPPED_BY_SERVER | {"server_errors"})
     assert re.search(path, what_was_said(frame, error)), what_was_said(frame, error)
 
@@ -393,30 +427,79 @@ def test_a_malformed_first_page_is_one_ion_error(serve, concurrency, case):
 
 
 # -- through the magic, in a real kernel ------------------------------------------------------------------------
+# Each paging lie is a root field of its own; the cells alias it `runs`, so the lies above apply unchanged.
+KERNEL_SCHEMA = build_schema("""
+type Query {
+  cursorLoop(first: Int, after: String): RunConnection
+  lowTotal(first: Int, after: String): RunConnection
+  stringHasNext(first: Int, after: String): RunConnection
+  nullMidPull(first: Int, after: String): RunConnection
+  repeatedRow(first: Int, after: String): RunConnection
+}
+""" + CONNECTION_TYPES)
+
+
+def kernel_cases() -> dict[str, tuple[Any, Any]]:
+    """Root field -> (its value for graphql-core, the lie told on top of the honest answer or None)."""
+    return {
+        "cursorLoop": (looping_connection(ROWS, []), None),
+        "lowTotal": (offset_connection(ROWS), total_count(250)),
+        "stringHasNext": (offset_connection(ROWS), on_page_after(199, has_next_page_as_text)),
+        "nullMidPull": (offset_connection(ROWS), on_page_after(PAGE - 1, lambda request, honest: NULL_RUNS)),
+        "repeatedRow": (offset_connection(with_a_repeated_row()), None),
+    }
+
+
 @pytest.mark.timeout(300)
-def test_a_cursor_loop_through_the_magic_in_a_real_kernel(serve, tmp_path):
-    """The kernel is its own process: it logs in to the lying server over loopback as a user would."""
+def test_paging_lies_through_the_magic_in_a_real_kernel(start_hostile, tmp_path):
+    """The kernel is its own process: it logs in to the lying server over loopback as a user would, and runs
+    one `%%ion` cell per lie with four pages in flight. What each cell printed and the frames it assigned
+    say the same as the Python API does."""
     from ..kernels import execute, json_printed, notebook, text_of
 
-    server, _session = serve(root={"runs": looping_connection(ROWS, [])})
+    server, cases = start_hostile(KERNEL_SCHEMA), kernel_cases()
+
+    def script(request: GraphQLRequest) -> Any:
+        field = request.root_field("runs").name.value
+        value, lie = cases[field]
+        answer = server.honest(request, {field: value})
+        replaced = lie(request, answer) if lie else None
+        return answer if replaced is None else replaced
+
+    server.script = script
     nb = notebook(
         "import os\n"
         f"os.environ['ION_MAGIC_CACHE_DIR'] = {str(tmp_path / 'schema-cache')!r}\n"
         f"os.environ['ION_CLIENT_SECRET'] = {CLIENT_SECRET!r}\n"
         "%load_ext ion_magic\n"
         f"%ion_login --api-url {server.url} --auth-url {server.url} --client-id {CLIENT_ID}",
-        f"%%ion runs --page-size {PAGE}\n{RUNS}",
+        *(f"%%ion {field} --page-size {PAGE} --concurrency 4\n{{ runs: {field} {{ edges {{ node {{ id title }} }} }} }}"
+          for field in cases),
         "import json\n"
-        "ion = runs.attrs['ion']\n"
-        "print(json.dumps({'ids': [str(i) for i in runs['id']], 'complete': ion['complete'],\n"
-        "                  'stopped': ion.get('stopped', 'absent')}))",
+        "found = {}\n"
+        f"for name in {list(cases)!r}:\n"
+        "    frame = globals()[name]\n"
+        "    found[name] = {'ids': [str(i) for i in frame['id']], 'complete': frame.attrs['ion']['complete'],\n"
+        "                   'stopped': frame.attrs['ion'].get('stopped', 'absent')}\n"
+        "print(json.dumps(found))",
     )
     execute(nb, cwd=tmp_path, allow_errors=True, timeout=120)
-    pulled = text_of(nb.cells[1])
-    assert "cursor-A" in pulled, pulled  # the message names the repeated cursor
-    assert CLIENT_SECRET not in pulled
-    found = json_printed(nb.cells[2])
-    assert found["ids"] == ALL_IDS[:200]
-    assert found["complete"] is False
-    assert found["stopped"]["reason"] == "broken_paging"
-    assert len(server.requests) == 3
+    printed = {field: text_of(cell) for field, cell in zip(cases, nb.cells[1:-1], strict=True)}
+    found = json_printed(nb.cells[-1])
+    assert not [field for field, text in printed.items() if CLIENT_SECRET in text]
+
+    def stopped_with_a_prefix(field: str, fewest: int, most: int, reasons: set[str]) -> None:
+        ids = found[field]["ids"]
+        assert ids == ALL_IDS[:len(ids)] and fewest <= len(ids) <= most, f"{field}: {len(ids)} rows"
+        assert found[field]["complete"] is False
+        assert found[field]["stopped"]["reason"] in reasons, found[field]["stopped"]
+
+    stopped_with_a_prefix("cursorLoop", 200, 200, {"broken_paging"})
+    assert "cursor-A" in printed["cursorLoop"], printed["cursorLoop"]  # the message names the repeated cursor
+    assert found["lowTotal"]["ids"] == ALL_IDS and found["lowTotal"]["complete"] is True
+    assert found["lowTotal"]["stopped"] is None
+    stopped_with_a_prefix("stringHasNext", 200, 300, STOPPED_BY_SERVER)
+    assert "hasNextPage" in printed["stringHasNext"], printed["stringHasNext"]
+    stopped_with_a_prefix("nullMidPull", PAGE, PAGE, STOPPED_BY_SERVER)
+    stopped_with_a_prefix("repeatedRow", 100, 150, {"broken_paging"})
+    assert "r0007" in printed["repeatedRow"], printed["repeatedRow"]
