@@ -446,7 +446,18 @@ def _plan_root(cell: ParsedCell, node: FieldNode, schema: GraphQLSchema | None,
         cursor_key=cursor_key,
     )
     return RootPlan(_response_key(node), node.name.value, "connection", document, _subset(variables, used),
-                    selection=node_field.selection_set, node_type=node_type, paging=paging, nested=nested)
+                    selection=_node_selection(node, cell.fragments), node_type=node_type, paging=paging,
+                    nested=nested)
+
+
+def _node_selection(connection: FieldNode, fragments: Mapping[str, FragmentDefinitionNode]) -> SelectionSetNode:
+    """Everything selected under `edges { node }`, however many times the two are written (GraphQL merges
+    them)."""
+    nodes = [inner for edges in collect_fields(connection.selection_set, fragments) if edges.name.value == "edges"
+             for inner in collect_fields(edges.selection_set, fragments) if inner.name.value == "node"]
+    return SelectionSetNode(selections=tuple(selection for inner in nodes
+                                             for selection in (inner.selection_set.selections
+                                                               if inner.selection_set else ())))
 
 
 def _with_refetch(cell: ParsedCell, schema: GraphQLSchema | None, variables: dict[str, Any],
