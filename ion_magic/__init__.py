@@ -1,14 +1,16 @@
 """ion-magic: query ION Factory OS from Jupyter.
 
-`%load_ext ion_magic` registers %ion_login, %ion_logout, %ion_status, %ion_schema and %%ion.
-`ion_magic.connect()` is the same pipeline for scripts.
+`%load_ext ion_magic` registers %ion_login, %ion_logout, %ion_status, %ion_schema, %%ion, %ion (a saved
+operation by name) and %ion_operations. `ion_magic.connect()` is the same pipeline for scripts;
+`ion_magic.operations()` lists the saved operations and fragments.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["IonError", "IonSession", "connect", "load_ipython_extension"]
+__all__ = ["IncompleteResultError", "IncompleteResultWarning", "IonError", "IonSession", "connect",
+           "load_ipython_extension", "operations"]
 __version__ = "0.1.0"
 
 
@@ -18,10 +20,14 @@ def __getattr__(name: str) -> Any:
         from . import session
 
         return getattr(session, name)
-    if name == "IonError":
-        from .errors import IonError
+    if name == "operations":
+        from .library import operations
 
-        return IonError
+        return operations
+    if name in ("IonError", "IncompleteResultError", "IncompleteResultWarning"):
+        from . import errors
+
+        return getattr(errors, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -4,10 +4,14 @@ Front ends without the JupyterLab extension (classic notebook, VS Code, terminal
 completions. A half-typed document does not parse, so the analysis walks tokens (tolerating unfinished
 strings and unbalanced brackets) and keeps a stack of frames: selection sets, argument lists, input object
 values, list values and variable definitions. The frame on top at the cursor decides what is offered.
+
+The magics' own lines complete too: option names (read from each magic's argument parser), an option's
+choices, and after `%ion_schema ` the schema's type and root field names.
 """
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +30,6 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLType,
-    GraphQLUnionType,
     SchemaMetaFieldDef,
     TypeMetaFieldDef,
     TypeNameMetaFieldDef,
@@ -43,11 +46,13 @@ from graphql import (
     type_from_ast,
 )
 
+from .schema_docs import public_types, root_fields, type_kind
+
 
 @dataclass(frozen=True)
 class Suggestion:
     text: str  # what to insert, e.g. "partNumber", "first", "AVAILABLE", "$filters"
-    kind: str  # "field" | "argument" | "enum" | "variable" | "type" | "keyword" | "directive"
+    kind: str  # "field" | "argument" | "enum" | "variable" | "type" | "keyword" | "directive" | "option"
     detail: str  # the GraphQL type, e.g. "String!", "[RunStep]", "PartInventoriesInputFilters"
     description: str  # the schema description ("" if none)
 
@@ -79,6 +84,60 @@ def complete_graphql(schema: GraphQLSchema, text: str, cursor: int) -> Completio
         walker.feed(token)
     suggestions = walker.stack[-1].suggest(walker)
     return Completions(start, cursor, _rank(suggestions, text[start:cursor]))
+
+
+# --- the magics' own lines -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MagicOption:
+    """One option of a magic, as its argument parser defines it."""
+
+    name: str  # "--max-rows"
+    help: str
+    takes_value: bool
+    choices: tuple[str, ...] = ()  # the values it accepts, when the parser names them
+
+
+def magic_options(parser: argparse.ArgumentParser) -> list[MagicOption]:
+    """The options a magic's parser accepts (its `--help` aside): the one source of what completes."""
+    options = []
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        for name in action.option_strings:
+            options.append(MagicOption(name, action.help or "", takes_value=action.nargs != 0,
+                                       choices=tuple(str(choice) for choice in action.choices or ())))
+    return options
+
+
+def schema_name_suggestions(schema: GraphQLSchema) -> list[Suggestion]:
+    """What `%ion_schema NAME` accepts: every type (kind "type") and every query and mutation ("field")."""
+    suggestions = [Suggestion(named.name, "type", type_kind(named), named.description or "")
+                   for named in public_types(schema)]
+    suggestions += [Suggestion(root.name, "field", f"{root.qualified_name}: {root.field.type}",
+                               root.field.description or "") for root in root_fields(schema)]
+    return suggestions
+
+
+def complete_magic_arguments(arguments: str, cursor: int, options: Sequence[MagicOption],
+                             positional: Sequence[Suggestion] = ()) -> Completions:
+    """Suggestions for the word at `cursor` in the text after a magic's name: option names for a word that
+    starts with "-", an option's choices right after it, else `positional` (offsets are in `arguments`)."""
+    cursor = min(max(cursor, 0), len(arguments))
+    start = cursor
+    while start > 0 and not arguments[start - 1].isspace():
+        start -= 1
+    typed = arguments[start:cursor]
+    words_before = arguments[:start].split()
+    previous = next((option for option in options if words_before and option.name == words_before[-1]), None)
+    if previous is not None and previous.takes_value:
+        suggestions = [Suggestion(choice, "enum", previous.name, "") for choice in previous.choices]
+    elif typed.startswith("-"):
+        suggestions = [Suggestion(option.name, "option", "", option.help) for option in options]
+    else:
+        suggestions = list(positional)
+    return Completions(start, cursor, _rank(suggestions, typed))
 
 
 # --- tokens -----------------------------------------------------------------------------------------------
@@ -660,7 +719,7 @@ def _fragment_suggestions(
 def _composite_type_suggestions(schema: GraphQLSchema, within: GraphQLNamedType | None) -> list[Suggestion]:
     """Object, interface and union types; only those that can overlap `within` when it is a composite type."""
     return [
-        Suggestion(name, "type", _type_kind(named), named.description or "")
+        Suggestion(name, "type", type_kind(named), named.description or "")
         for name, named in schema.type_map.items()
         if not name.startswith("__")
         and is_composite_type(named)
@@ -670,24 +729,10 @@ def _composite_type_suggestions(schema: GraphQLSchema, within: GraphQLNamedType 
 
 def _input_type_suggestions(schema: GraphQLSchema) -> list[Suggestion]:
     return [
-        Suggestion(name, "type", _type_kind(named), named.description or "")
+        Suggestion(name, "type", type_kind(named), named.description or "")
         for name, named in schema.type_map.items()
         if not name.startswith("__") and is_input_type(named)
     ]
-
-
-def _type_kind(named: GraphQLNamedType) -> str:
-    if isinstance(named, GraphQLObjectType):
-        return "object"
-    if isinstance(named, GraphQLInterfaceType):
-        return "interface"
-    if isinstance(named, GraphQLUnionType):
-        return "union"
-    if isinstance(named, GraphQLEnumType):
-        return "enum"
-    if isinstance(named, GraphQLInputObjectType):
-        return "input"
-    return "scalar"
 
 
 def _directive_suggestions(schema: GraphQLSchema, location: DirectiveLocation) -> list[Suggestion]:

@@ -11,8 +11,10 @@ bool        Boolean                            boolean
 string      String (and ``__typename``)        string (``pd.StringDtype()``)
 id          ID                                 Int64 when every value is a JSON integer, else string
 enum        any enum                           category, the schema's values in declared order
-datetime    DateTime, Date, Datetime,          datetime64[ns, UTC] (ISO 8601; naive means UTC)
-            Timestamp, ``*DateTime``
+datetime    DateTime, Datetime, Timestamp,     datetime64[ns, UTC] (ISO 8601; naive means UTC)
+            ``*DateTime``
+date        Date                               date32[day][pyarrow]: calendar dates (``datetime.date``
+                                               values) that no time-zone operation can shift
 list        any list type                      object (Python lists as received)
 object      other custom scalars (JSON, ...)   object (values as received)
 unknown     no schema                          inferred from the values (see ``inferred_arrays``)
@@ -50,9 +52,10 @@ STRING_DTYPE = pd.StringDtype()
 DATETIME_DTYPE = pd.DatetimeTZDtype("ns", "UTC")
 
 _BUILTIN_KINDS = {"Int": "int", "Float": "float", "Boolean": "bool", "String": "string", "ID": "id"}
-_DATETIME_SCALARS = frozenset({"DateTime", "Date", "Datetime", "Timestamp"})
+_DATETIME_SCALARS = frozenset({"DateTime", "Datetime", "Timestamp"})
+_DATE_SCALAR = "Date"
 # Kinds whose values are packed into typed chunks while a pull runs (to keep memory near the final frame's).
-_PACKED_KINDS = frozenset({"int", "float", "bool", "id", "enum", "datetime", "string"})
+_PACKED_KINDS = frozenset({"int", "float", "bool", "id", "enum", "datetime", "date", "string"})
 # pandas parses these words as the current time and these strings as NaT; none is an ION date-time.
 _DATETIME_WORDS = ("now", "today")
 _ISO_DATETIME = re.compile(
@@ -81,6 +84,8 @@ def leaf_kind(type_: GraphQLOutputType | None) -> tuple[str, tuple[str, ...]]:
             return _BUILTIN_KINDS[named.name], ()
         if is_datetime_scalar(named.name):
             return "datetime", ()
+        if named.name == _DATE_SCALAR:
+            return "date", ()
     return "object", ()
 
 
@@ -107,6 +112,8 @@ def typed_array(kind: str, values: list, enum_values: Sequence[str] = ()) -> Arr
         return _strings(values) if present <= {str} else None
     if kind == "datetime":
         return _datetimes(values) if present <= {str} else None
+    if kind == "date":
+        return _dates(values) if present <= {str} else None
     if kind in ("list", "object"):
         return object_array(values)
     raise ValueError(f"no typed array for kind {kind!r}")
@@ -193,6 +200,17 @@ def _datetimes(values: list) -> ArrayLike | None:
     return parsed.array
 
 
+def _dates(values: list) -> ArrayLike | None:
+    """ISO calendar dates (YYYY-MM-DD) as Arrow date32: a day, with no time and no time zone to shift."""
+    import pyarrow as pa
+
+    try:
+        dates = pa.array(values, type=pa.string()).cast(pa.date32())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    return pd.arrays.ArrowExtensionArray(dates)
+
+
 def _python_values(array: ArrayLike) -> list:
     """The values of a typed chunk as Python scalars, None for nulls."""
     objects = np.asarray(array, dtype=object).copy()
@@ -204,8 +222,8 @@ def _fitted(kind: str, value: Any) -> Any:
     """`value` as `kind`'s Python scalar when it fits (see the module docstring), else as received."""
     if kind == "float" and value.__class__ is int:
         return float(value)
-    if kind == "datetime" and value.__class__ is str:
-        parsed = _datetimes([value])
+    if kind in ("datetime", "date") and value.__class__ is str:
+        parsed = _datetimes([value]) if kind == "datetime" else _dates([value])
         return value if parsed is None else parsed[0]
     return value
 

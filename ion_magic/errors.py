@@ -51,13 +51,30 @@ class ServerError(IonError):
         self.data = data
 
 
-def point_at(source: str, line: int, column: int, *, line_offset: int = 0) -> str:
-    """The source line `line` (1-based) with a caret under `column`, labelled as a cell line."""
+class IncompleteResultError(IonError):
+    """A pull ended before its last row (or a root failed): `value` holds what came, `resume` where each
+    incomplete root can go on (`after=`), `reasons` why each stopped."""
+
+    def __init__(self, message: str, value: Any, resume: dict[str, str | None], reasons: dict[str, str]) -> None:
+        super().__init__(message)
+        self.value = value
+        self.resume = resume
+        self.reasons = reasons
+
+
+class IncompleteResultWarning(UserWarning):
+    """`strict=False`: the partial result was returned; the warning says what is missing."""
+
+
+def point_at(source: str, line: int, column: int, *, line_offset: int = 0, file: str | None = None) -> str:
+    """The source line `line` (1-based) with a caret under `column`, labelled as a cell line (or as a line
+    and column of `file`, for text read from a file)."""
     lines = source.splitlines() or [""]
     if not 1 <= line <= len(lines):
         return ""
     text = lines[line - 1]
-    label = f"cell line {line + line_offset}: "
+    label = (f"{file} line {line}, column {column}: " if file
+             else f"{'cell line' if line_offset else 'line'} {line + line_offset}: ")
     shown = text if len(text) <= 200 else text[: max(column + 40, 80)] + " …"
     return f"{label}{shown}\n{' ' * (len(label) + column - 1)}^"
 

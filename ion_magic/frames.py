@@ -52,6 +52,7 @@ from graphql import (
 )
 
 from ion_magic.dtypes import ArrayLike, ColumnValues, leaf_kind, object_array
+from ion_magic.nested import connection_parts, is_connection_type, node_type_of
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def plan_frame(
     selection_set: SelectionSetNode,
     parent_type: GraphQLOutputType | None,
     fragments: Mapping[str, FragmentDefinitionNode],
-    explode: str | None = None,
+    explode: str | Sequence[str] | None = None,
     *,
     variables: Mapping[str, Any] | None = None,
     schema: GraphQLSchema | None = None,
@@ -118,10 +119,7 @@ def plan_frame(
     """
     context = _Context(fragments, variables or {}, schema)
     selected = context.merged([(selection_set, _named(parent_type))])
-    explode_path = None
-    if explode is not None:
-        explode_path = tuple(explode.split("."))
-        _check_explode(explode, explode_path, selected)
+    explode_path = _explode_path(explode, selected)
     columns: list[Column] = []
     levels: list[tuple[str, ...]] = []
     untyped: set[tuple[str, ...]] = set()
@@ -218,6 +216,12 @@ class _Context:
         is_list = field_type is not None and is_list_type(get_nullable_type(field_type))
         element = leaf_kind(get_nullable_type(field_type).of_type) if is_list else ("unknown", ())
         with_selection = [(field, type_) for (field, _), type_ in zip(found, types, strict=True) if field.selection_set]
+        if field_type is not None and is_connection_type(get_named_type(field_type)):
+            nodes = [(parts[1], node_type_of(_named(type_))) for field, type_ in with_selection
+                     if (parts := connection_parts(field)) is not None]
+            if nodes:  # a nested connection: a list of its nodes, as the page loop unwraps it
+                children = self.merged([(node.selection_set, type_) for node, type_ in nodes if node.selection_set])
+                return _Selected(key, "list", (), ("object", ()), children, True)
         if with_selection:
             children = self.merged([(field.selection_set, _named(type_)) for field, type_ in with_selection])
             kind = "list" if is_list else ("object" if known else "unknown")
@@ -244,6 +248,45 @@ def _explodable(selected: dict[str, _Selected], prefix: tuple[str, ...]) -> list
         if field.children is not None:
             paths += _explodable(field.children, path)
     return paths
+
+
+def _explode_path(explode: str | Sequence[str] | None, selected: dict[str, _Selected]) -> tuple[str, ...] | None:
+    """The deepest of the explode paths, which must form one chain ("steps", "steps.fields")."""
+    if explode is None or (not isinstance(explode, str) and not explode):
+        return None
+    paths = sorted({tuple(text.split(".")) for text in ([explode] if isinstance(explode, str) else explode)},
+                   key=len)
+    for path in paths:
+        _check_explode(".".join(path), path, selected)
+    deepest = paths[-1]
+    for path in paths[:-1]:
+        if deepest[: len(path)] != path:
+            raise ExplodePathError(
+                ".".join(path), f"it is not on the way to {'.'.join(deepest)!r}: exploding two unrelated lists "
+                "would pair every element of one with every element of the other; explode one at a time",
+                [".".join(candidate) for candidate in _explodable(selected, ())])
+    return deepest
+
+
+def rows_per_node(plan: FramePlan, nodes: Sequence[Mapping[str, Any] | None]) -> list[int]:
+    """The frame rows each node makes: 0 for a null node, else one per element of the exploded lists (an
+    empty or null list still makes one row)."""
+    within = []
+    previous: tuple[str, ...] = ()
+    for path in plan.levels:
+        within.append(path[len(previous):])
+        previous = path
+    return [0 if node is None else _rows_of(node, within) for node in nodes]
+
+
+def _rows_of(value: Any, within: list[tuple[str, ...]]) -> int:
+    if not within:
+        return 1
+    for key in within[0]:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    if value.__class__ is list and value:
+        return sum(_rows_of(element, within[1:]) for element in value)
+    return _rows_of(None if value.__class__ is list else value, within[1:])
 
 
 def _check_explode(explode: str, path: tuple[str, ...], selected: dict[str, _Selected]) -> None:

@@ -1,4 +1,4 @@
-"""The magics: %ion_login, %ion_logout, %ion_status, %ion_schema and %%ion.
+"""The magics: %ion_login, %ion_logout, %ion_status, %ion_schema, %%ion, %ion and %ion_operations.
 
 This layer parses its own arguments, calls the pipeline and shows the outcome. Every error a user can
 cause is one message (IPython's UsageError), never a traceback. The client stack (httpx, graphql-core,
@@ -18,14 +18,15 @@ from typing import TYPE_CHECKING, Any
 from IPython.core.error import StdinNotImplementedError, UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
-from traitlets import Bool, Float, Integer, TraitError, validate
+from traitlets import Bool, Enum, Float, Integer, TraitError, Unicode, validate
 
-from .cell_completer import register_ipython_completer
+from .cell_completer import register_ipython_completer, register_saved_name_completer
 from .environments import CUSTOM, ENVIRONMENT_NAMES, SANDBOX
 from .errors import IonError, NotLoggedInError
 from .schema_channel import SchemaChannel, run_roots
 
 if TYPE_CHECKING:
+    from .library import ComposedDocument, OperationLibrary
     from .session import IonSession
     from .widgets import LoginRequest, LoginWidget
 
@@ -38,6 +39,38 @@ def _arguments(magic: Callable[..., Any], line: str) -> Any:
         return parse_argstring(magic, line)
     except ValueError as error:
         raise IonError(f"Cannot read the options {line!r}: {error}.") from None
+
+
+# The options %%ion and %ion share: one list, so that both magics always take the same.
+QUERY_OPTIONS = (
+    argument("var", nargs="?", help="Also assign the result to this variable (then print a summary)."),
+    argument("--all", action="store_true", help="Follow pageInfo.endCursor until hasNextPage is false."),
+    argument("--max-rows", type=int, help="Stop once N rows are in."),
+    argument("--page-size", type=int, help="`first` to use when the magic pages (default IonMagic.page_size)."),
+    argument("--after", action="append", metavar="[ROOT=]CURSOR",
+             help="Start after this cursor (to resume); ROOT=CURSOR when the cell has several roots."),
+    argument("--concurrency", type=int, help="Pages in flight at once (default IonMagic.max_concurrency)."),
+    argument("--explode", action="append", metavar="PATH",
+             help="One row per element of the list field at PATH; repeat for a nested chain."),
+    argument("--raw", action="store_true", help="Return the response's data dict, every page merged."),
+    argument("--out", metavar="PATH", help="Write the rows as they arrive: a .parquet or .csv file, or a directory "
+             "ending in / for a Parquet dataset; VAR gets the path."),
+    argument("--resume", action="store_true", help="Continue an incomplete --out output where it stopped."),
+    argument("--overwrite", action="store_true", help="Replace an existing --out output (or --save file)."),
+    argument("--cache", metavar="TTL", help="Reuse a result pulled within TTL (10m, 2h, 1d; default "
+             "IonMagic.cache_ttl); no request is sent."),
+    argument("--refresh", action="store_true", help="Pull again even when the cache has a fresh result."),
+    argument("--allow-mutation", action="store_true", help="Required to run a mutation."),
+    argument("--dry-run", action="store_true", help="Parse, validate, bind and plan; send nothing."),
+    argument("--explain", action="store_true", help="Print the plain Python that does the same; send nothing."),
+)
+
+
+def query_options(magic: Callable[..., Any]) -> Callable[..., Any]:
+    """Add QUERY_OPTIONS to a magic, in their order."""
+    for option in reversed(QUERY_OPTIONS):
+        magic = option(magic)
+    return magic
 
 
 def user_errors(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -66,6 +99,12 @@ class IonMagic(Magics):
     max_concurrency = Integer(4, help="Pages in flight at once when offset cursors allow it; 1: one at a time.").tag(
         config=True)
     show_progress = Bool(True, help="Show a progress bar when more than one page is fetched.").tag(config=True)
+    cache_ttl = Unicode("", help="Reuse a %%ion result pulled within this time (10m, 2h, 1d); empty: pull every "
+                        "time. --cache TTL sets it for one cell.").tag(config=True)
+    dtype_backend = Enum(["numpy_nullable", "pyarrow"], "numpy_nullable",
+                         help="Column dtypes: pandas' nullable dtypes, or Arrow-backed (pyarrow).").tag(config=True)
+    operations_dir = Unicode("", help="Folder of saved operations and fragments (.graphql files); empty: "
+                             "ION_OPERATIONS_DIR, else graphql/ under the working directory.").tag(config=True)
 
     @validate("page_size", "max_tries", "max_concurrency")
     def _at_least_one(self, proposal: Any) -> int:
@@ -82,9 +121,17 @@ class IonMagic(Magics):
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
         self.session: IonSession | None = None
-        self.channel = SchemaChannel(in_kernel=getattr(shell, "kernel", None) is not None)
+        self.channel = SchemaChannel(in_kernel=getattr(shell, "kernel", None) is not None,
+                                     fragments=lambda: self._library().fragment_messages())
         if shell is not None:
-            register_ipython_completer(shell, lambda: self.session.schema if self.session else None)
+            register_ipython_completer(shell, lambda: self.session.schema if self.session else None,
+                                       self.argument_parsers(), schema_name_magic="%" + self.ion_schema.__name__)
+            register_saved_name_completer(shell, lambda: self._library().saved_names())
+
+    def argument_parsers(self) -> dict[str, Any]:
+        """Each magic's argument parser, keyed as typed ("%ion_login", "%%ion"): what its line completes."""
+        return {prefix + name: method.parser for kind, prefix in (("line", "%"), ("cell", "%%"))
+                for name, method in self.magics[kind].items() if hasattr(method, "parser")}
 
     # -- login -------------------------------------------------------------------------------------
     @magic_arguments()
@@ -195,13 +242,15 @@ class IonMagic(Magics):
             print(f"{key}: {value}")
 
     @magic_arguments()
-    @argument("type", nargs="?", help="A type name, e.g. Run; without it, the queries and mutations.")
+    @argument("name", nargs="?", help="A type, query or mutation, e.g. Run or runs; without it, the roots.")
+    @argument("--search", metavar="WORD", help="List the types, fields and values whose name or description "
+                                               "contains WORD.")
     @argument("--refresh", action="store_true", help="Introspect the API again instead of using the cache.")
     @line_magic
     @user_errors
     def ion_schema(self, line: str) -> None:
-        """Browse the schema: fields with types and descriptions, enum values."""
-        from .schema import describe_roots, describe_type
+        """Browse the schema: a type, a query or a mutation by name (any case), or search it."""
+        from .schema_docs import SchemaNameError, describe_name, describe_roots, describe_search, search_schema
 
         args = _arguments(self.ion_schema, line)
         session = self._require_session()
@@ -210,54 +259,121 @@ class IonMagic(Magics):
             self.channel.publish(session)
         if session.schema is None:
             raise IonError("The API refused introspection, so its schema is unknown.")
-        if args.type:
-            try:
-                print(describe_type(session.schema, args.type))
-            except KeyError as error:
-                raise IonError(error.args[0]) from None
-        else:
-            print(describe_roots(session.schema))
+        try:
+            if args.search is not None:
+                print(describe_search(search_schema(session.schema, args.search), args.search))
+            elif args.name:
+                print(describe_name(session.schema, args.name))
+            else:
+                print(describe_roots(session.schema))
+        except SchemaNameError as error:
+            raise IonError(str(error)) from None
 
     def _require_session(self) -> IonSession:
         if self.session is None:
             raise NotLoggedInError(NOT_LOGGED_IN)
         return self.session
 
+    # -- saved operations ----------------------------------------------------------------------------
+    def _library(self) -> OperationLibrary:
+        from .library import OperationLibrary
+
+        return OperationLibrary(self.operations_dir or None)
+
+    @line_magic
+    @user_errors
+    def ion_operations(self, line: str = "") -> None:
+        """List the saved operations (with their variables) and the fragments (with their type)."""
+        print(self._library().describe())
+        self.channel.publish_fragments()
+
+    @magic_arguments(name="ion")
+    @argument("name", help="A saved operation's name (see %%ion_operations), or the path of a .graphql file.")
+    @query_options
+    @argument("--operation", metavar="OP", help="The operation to run when the file holds several.")
+    @line_magic("ion")
+    @user_errors
+    def ion_line(self, line: str) -> Any:
+        """Run a saved operation: %ion NAME [VAR] [options], with every option of %%ion."""
+        args = _arguments(self.ion_line, line)
+        library = self._library()
+        saved = library.find(args.name, args.operation)
+        return self._query(args, library.compose_saved(saved, self.session.schema if self.session else None),
+                           f"%ion {line.strip()}")
+
+    @magic_arguments()
+    @argument("action", nargs="?", choices=["list", "clear"], default="list",
+              help="list (the default): the cached results and their sizes; clear: delete them all.")
+    @line_magic
+    @user_errors
+    def ion_cache(self, line: str) -> None:
+        """The result cache of %%ion --cache: list its entries, or clear it."""
+        from .result_cache import ResultCache, default_results_dir, describe_age
+
+        args = _arguments(self.ion_cache, line)
+        cache = ResultCache(default_results_dir())
+        if args.action == "clear":
+            print(f"Removed {cache.clear()} cached result(s) from {cache.directory}.")
+            return
+        entries = cache.entries()
+        if not entries:
+            print(f"The result cache is empty ({cache.directory}).")
+            return
+        now = dt.datetime.now(dt.UTC).timestamp()
+        for entry in entries:
+            print(f"{entry.key[:12]}  {entry.label:<40}  {describe_age(now - entry.created):>7} old  "
+                  f"{entry.bytes / 1e6:8.2f} MB")
+        print(f"{len(entries)} result(s), {sum(e.bytes for e in entries) / 1e6:.2f} MB in {cache.directory}")
+
     # -- queries -----------------------------------------------------------------------------------
     @magic_arguments()
-    @argument("var", nargs="?", help="Also assign the result to this variable (then print a summary).")
-    @argument("--all", action="store_true", help="Follow pageInfo.endCursor until hasNextPage is false.")
-    @argument("--max-rows", type=int, help="Stop once N rows are in.")
-    @argument("--page-size", type=int, help="`first` to use when the magic pages (default IonMagic.page_size).")
-    @argument("--after", help="Start after this cursor (to resume).")
-    @argument("--concurrency", type=int, help="Pages in flight at once (default IonMagic.max_concurrency).")
-    @argument("--explode", help="One row per element of the list field at PATH.")
-    @argument("--raw", action="store_true", help="Return the response's data dict untouched.")
-    @argument("--allow-mutation", action="store_true", help="Required to run a mutation.")
-    @argument("--dry-run", action="store_true", help="Parse, validate, bind and plan; send nothing.")
-    @argument("--explain", action="store_true", help="Print the plain Python that does the same; send nothing.")
+    @query_options
+    @argument("--save", metavar="NAME", help="Save the cell to NAME.graphql in the operations folder, then run it.")
     @cell_magic
     @user_errors
     def ion(self, line: str, cell: str) -> Any:
         """Run the GraphQL operation in the cell; return a DataFrame of the connection's nodes."""
+        args = _arguments(self.ion, line)
+        library = self._library()
+        schema = self.session.schema if self.session else None
+        if args.overwrite and not args.save and not args.out:
+            raise IonError("--overwrite goes with --save NAME or --out PATH.")
+        if args.save:
+            saved = library.save(args.save, cell, schema, overwrite=args.overwrite)
+            print(saved.message)
+            self.channel.publish_fragments()
+            if not saved.has_operation:
+                return None
+        return self._query(args, library.compose_cell(cell, schema), f"%%ion {line}".rstrip() + "\n" + cell)
+
+    def _query(self, args: Any, document: ComposedDocument, as_run: str) -> Any:
+        """Plan the document (the cell or a saved operation, with its library fragments) and run it;
+        `as_run`: the magic as the user ran it, for the run's history record."""
         from .pipeline import QueryOptions, prepare
         from .progress import TqdmProgress
+        from .result_cache import parse_ttl
         from .script import explain
 
-        args = _arguments(self.ion, line)
+        for note in document.notes:
+            print(note, file=sys.stderr)
         if args.var is not None and not args.var.isidentifier():
             raise IonError(f"{args.var!r} is not a Python variable name.")
         for name in ("max_rows", "page_size", "concurrency"):
             if getattr(args, name) is not None and getattr(args, name) < 1:
                 raise IonError(f"--{name.replace('_', '-')} must be at least 1.")
+        if args.resume and not args.out:
+            raise IonError("--resume continues an --out output: give the same --out PATH.")
+        cache = args.cache or self.cache_ttl
         options = QueryOptions(all=args.all, max_rows=args.max_rows, page_size=args.page_size or self.page_size,
-                               after=args.after, explode=args.explode, raw=args.raw,
+                               after=args.after, explode=tuple(args.explode or ()), raw=args.raw,
                                allow_mutation=args.allow_mutation or args.dry_run or args.explain,
-                               concurrency=args.concurrency or self.max_concurrency)
+                               concurrency=args.concurrency or self.max_concurrency, out=args.out,
+                               overwrite=args.overwrite, resume=args.resume, dtype_backend=self.dtype_backend,
+                               cache_ttl=parse_ttl(cache) if cache else None, refresh=args.refresh)
         session = self.session
         if session is None and not args.dry_run:
             raise NotLoggedInError(NOT_LOGGED_IN)
-        plan = prepare(cell, session.schema if session else None, self.shell.user_ns, options, line_offset=1)
+        plan = prepare(document.text, session.schema if session else None, self.shell.user_ns, options, line_offset=1)
         if args.dry_run:
             print(plan.describe())
             return None
@@ -266,7 +382,7 @@ class IonMagic(Magics):
                           graphql_url=session.graphql_url, client_id=session.client_id, max_rows=args.max_rows))
             return None
         outcome = session.run(plan, options, TqdmProgress if self.show_progress else None)
-        self.channel.record_run(f"%%ion {line}".rstrip() + "\n" + cell, run_roots(outcome),
+        self.channel.record_run(as_run, run_roots(outcome),
                                 environment=session.environment, variables=sorted(plan.variables),
                                 redact=session.credentials.redact)
         problems = outcome.problems()
@@ -274,7 +390,9 @@ class IonMagic(Magics):
             print(session.credentials.redact(problems), file=sys.stderr)
         if args.var:
             self.shell.user_ns[args.var] = outcome.value
-            if outcome.results:
+            if outcome.results or outcome.failures or outcome.cached:
                 print(f"{outcome.summary()} → {args.var}")
             return None
-        return outcome.value
+        if outcome.cached or options.out:  # say where the value came from, or where the rows went
+            print(outcome.summary())
+        return None if options.out else outcome.value

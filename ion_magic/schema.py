@@ -1,4 +1,4 @@
-"""The API's schema: introspected once per endpoint, cached on disk, and described for people.
+"""The API's schema: introspected once per endpoint and cached on disk (schema_docs.py describes it).
 
 The cache holds the introspection result only (never a token): one JSON file per endpoint URL.
 """
@@ -13,26 +13,18 @@ from pathlib import Path
 from typing import Any
 
 from graphql import (
-    GraphQLEnumType,
-    GraphQLField,
-    GraphQLInputObjectType,
-    GraphQLInterfaceType,
-    GraphQLObjectType,
     GraphQLSchema,
-    GraphQLUnionType,
     build_client_schema,
     get_introspection_query,
 )
+
+from .paths import cache_root
 
 INTROSPECTION_QUERY = get_introspection_query(descriptions=True)
 
 
 def default_cache_dir() -> Path:
-    configured = os.environ.get("ION_MAGIC_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "ion-magic" / "schemas"
+    return cache_root() / "schemas"
 
 
 class SchemaCache:
@@ -71,56 +63,3 @@ def schema_from_introspection(introspection: dict[str, Any] | None) -> GraphQLSc
     except (TypeError, ValueError, KeyError):
         return None
 
-
-def _first_line(text: str | None) -> str:
-    return (text or "").strip().splitlines()[0] if (text or "").strip() else ""
-
-
-def _field_line(name: str, field: GraphQLField) -> str:
-    args = ", ".join(f"{arg_name}: {arg.type}" for arg_name, arg in field.args.items())
-    signature = f"{name}({args})" if args else name
-    description = _first_line(field.description)
-    return f"  {signature}: {field.type}" + (f"  — {description}" if description else "")
-
-
-def describe_roots(schema: GraphQLSchema) -> str:
-    """The queries and mutations the API offers, one line each."""
-    parts = []
-    for title, root in (("Queries", schema.query_type), ("Mutations", schema.mutation_type)):
-        if root is None:
-            continue
-        parts.append(f"{title} ({len(root.fields)}):")
-        parts.extend(_field_line(name, field) for name, field in sorted(root.fields.items()))
-    parts.append("\n%ion_schema TYPE shows one type, e.g. %ion_schema Run")
-    return "\n".join(parts)
-
-
-def describe_type(schema: GraphQLSchema, name: str) -> str:
-    """One type: its fields with types and descriptions, its enum values, or its input fields."""
-    named = schema.get_type(name)
-    if named is None:
-        lowered = {type_name.lower(): type_name for type_name in schema.type_map}
-        hint = lowered.get(name.lower())
-        suggestion = f" Did you mean {hint!r}?" if hint else ""
-        raise KeyError(f"The schema has no type {name!r}.{suggestion}")
-    lines = []
-    kind = type(named).__name__.removeprefix("GraphQL").removesuffix("Type").lower() or "scalar"
-    lines.append(f"{kind} {named.name}")
-    if named.description:
-        lines.append(f"  {named.description.strip()}")
-    if isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
-        lines.append("fields:")
-        lines.extend(_field_line(field_name, field) for field_name, field in named.fields.items())
-    elif isinstance(named, GraphQLInputObjectType):
-        lines.append("input fields:")
-        for field_name, field in named.fields.items():
-            description = _first_line(field.description)
-            lines.append(f"  {field_name}: {field.type}" + (f"  — {description}" if description else ""))
-    elif isinstance(named, GraphQLEnumType):
-        lines.append("values:")
-        for value_name, value in named.values.items():
-            description = _first_line(value.description)
-            lines.append(f"  {value_name}" + (f"  — {description}" if description else ""))
-    elif isinstance(named, GraphQLUnionType):
-        lines.append("one of: " + ", ".join(member.name for member in named.types))
-    return "\n".join(lines)

@@ -1,9 +1,12 @@
-"""Sends the front end what it shows beside the notebook: the schema, where the login goes, and the runs.
+"""Sends the front end what it shows beside the notebook: the schema, where the login goes, the library's
+fragments and the runs.
 
 Protocol (target `ion_magic.schema`), never a token, a secret or a variable's value:
-- at login, logout and schema refresh the kernel opens a comm with
-  `{"schema", "endpoint", "environment", "identity"}` (`schema`: introspection data or None);
-- after every `%%ion` run it opens one with `{"run": record}` (see `SchemaChannel.record_run`);
+- at login, logout, schema refresh and whenever the fragment library may have changed, the kernel opens a
+  comm with `{"schema", "endpoint", "fragments", "environment", "identity"}` (`schema`: introspection data
+  or None; `fragments`: the operations folder's fragments, each `{"name", "typeCondition", "text"}`);
+- after every run of `%%ion` or `%ion NAME` it opens one with `{"run": record}` (see
+  `SchemaChannel.record_run`);
 - the front end may open one with `{"request": "schema"}` and gets the login message back, plus
   `"history"`: every run recorded in this kernel session, oldest first.
 """
@@ -12,7 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .pipeline import QueryOutcome
 
 TARGET = "ion_magic.schema"
 HISTORY_LIMIT = 200  # records kept for a front end that (re)connects; older ones are dropped
@@ -25,48 +31,32 @@ def identity_of(session: Any) -> str | None:
     return describe() if callable(describe) else None
 
 
-def run_roots(outcome: Any) -> list[dict[str, Any]]:
-    """One plain dict per root field of a `QueryOutcome`: field, rows, seconds, complete, and why not.
+def run_roots(outcome: QueryOutcome) -> list[dict[str, Any]]:
+    """One plain dict per root field of a run: field, rows, seconds, complete, and why not (None when complete).
 
-    The only place that reads a run's result objects for the history, so a change of their shape is
-    adapted here."""
-    roots = []
-    for result in getattr(outcome, "results", None) or []:
-        complete = bool(getattr(result, "complete", True))
-        roots.append({
-            "field": result.plan.response_key,
-            "rows": int(getattr(result, "rows", 0) or 0),
-            "seconds": round(float(getattr(result, "seconds", 0.0) or 0.0), 3),
-            "complete": complete,
-            "stopped": None if complete else _stopped_reason(result),
-        })
-    return roots
+    A root that failed has 0 rows and its outcome ("failed, nothing kept"); a result taken from the cache
+    has its rows and 0 seconds, as no request was sent."""
+    if outcome.cached is not None:
+        frames, _age = outcome.cached
+        return [_root(key, len(frame), 0.0, None) for key, frame in frames.items()]
+    roots = [_root(result.plan.response_key, result.rows, result.seconds,
+                   result.stopped and (result.stopped.message or result.stopped.reason))
+             for result in outcome.results]
+    return roots + [_root(failure.response_key, 0, 0.0, failure.outcome) for failure in outcome.failures]
 
 
-def _stopped_reason(result: Any) -> str:
-    """Why a root is incomplete, in a few words: the `stopped` reason when results carry one."""
-    stopped = getattr(result, "stopped", None)
-    if isinstance(stopped, dict):
-        stopped = stopped.get("message") or stopped.get("reason")
-    elif stopped is not None and not isinstance(stopped, str):
-        stopped = getattr(stopped, "message", None) or getattr(stopped, "reason", None)
-    if stopped:
-        return str(stopped)
-    if getattr(result, "interrupted", False):
-        return "interrupted"
-    if getattr(result, "error", None) is not None:
-        return f"failed: {result.error}"
-    if getattr(result, "server_errors", None):
-        return "the server answered with errors"
-    return "incomplete"
+def _root(field: str, rows: int, seconds: float, stopped: str | None) -> dict[str, Any]:
+    return {"field": field, "rows": rows, "seconds": round(seconds, 3), "complete": stopped is None,
+            "stopped": stopped}
 
 
 class SchemaChannel:
-    """Publishes the current login and the runs to front ends; a no-op outside a kernel."""
+    """Publishes the current login, the fragment library and the runs to front ends; a no-op outside a kernel."""
 
-    def __init__(self, in_kernel: bool) -> None:
+    def __init__(self, in_kernel: bool, fragments: Callable[[], list[dict[str, str]]] = list) -> None:
         self.in_kernel = in_kernel
-        self._message: dict[str, Any] = self._login_message(None)
+        self._fragments = fragments
+        self._login: dict[str, Any] = self._login_message(None)
         self._history: list[dict[str, Any]] = []
         if in_kernel:
             from comm import get_comm_manager
@@ -79,14 +69,18 @@ class SchemaChannel:
         return list(self._history)
 
     def publish(self, session: Any) -> None:
-        """Send the session's schema, endpoint, environment and identity; None: logged out."""
-        self._message = self._login_message(session)
-        self._send(self._message)
+        """Send the session's schema, endpoint, environment and identity, and the fragments; None: logged out."""
+        self._login = self._login_message(session)
+        self.publish_fragments()
+
+    def publish_fragments(self) -> None:
+        """Send the current login again with the fragment library as it is on disk now."""
+        self._send(self._message())
 
     def record_run(self, document: str, roots: list[dict[str, Any]], *, environment: str,
                    variables: list[str], redact: Callable[[str], str]) -> None:
-        """Keep and send the record of one `%%ion` run: the cell as run (through `redact`), its roots
-        (`run_roots`), the environment and the names (never the values) of its variables."""
+        """Keep and send the record of one run: the magic and its document as run (through `redact`), its
+        roots (`run_roots`), the environment and the names (never the values) of its variables."""
         record = {
             "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "document": redact(document),
@@ -104,6 +98,9 @@ class SchemaChannel:
         return {"schema": session.introspection, "endpoint": session.graphql_url,
                 "environment": session.environment, "identity": identity_of(session)}
 
+    def _message(self) -> dict[str, Any]:
+        return {**self._login, "fragments": self._fragments()}
+
     def _send(self, data: dict[str, Any]) -> None:
         if self.in_kernel:
             from comm import create_comm
@@ -111,4 +108,4 @@ class SchemaChannel:
             create_comm(target_name=TARGET, data=data).close()
 
     def _on_request(self, comm: Any, open_message: dict[str, Any]) -> None:
-        comm.send({**self._message, "history": self._history})
+        comm.send({**self._message(), "history": self._history})

@@ -101,17 +101,18 @@ def explain(plan: OperationPlan, *, api_url: str, token_url: str, graphql_url: s
 def _root_function(root: RootPlan, name: str, max_rows: int | None) -> str:
     fields = {"constant": f"{name.upper()}_QUERY", "document": root.document.strip(), "name": name,
               "key": root.response_key, "variables": pformat(root.variables, width=90)}
-    if root.shape != "connection":
+    paging = root.paging
+    if paging is None:
         return SINGLE.format(**fields)
-    multi_page = root.paged
+    multi_page = paging.follow
     first_line = ""
-    if root.first_variable:
-        first_line = f"\n        variables[{root.first_variable!r}] = {root.page_size}"
+    if paging.first_variable:
+        first_line = f"\n        variables[{paging.first_variable!r}] = {paging.page_size}"
     stop = "" if multi_page else " or True"
     if max_rows is not None and multi_page:
         stop = f" or len(nodes) >= {max_rows}"
-    return PAGED.format(**fields, after=root.first_cursor, after_variable=root.after_variable,
-                        first_line=first_line, node_key=root.node_key, edges_key=root.edges_key,
+    return PAGED.format(**fields, after=paging.start_cursor, after_variable=paging.after_variable,
+                        first_line=first_line, node_key=paging.node_key, edges_key=paging.edges_key,
                         page_info=PAGE_INFO_ALIAS, stop=stop,
                         limit=f"[:{max_rows}]" if max_rows is not None else "")
 

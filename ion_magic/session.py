@@ -11,17 +11,20 @@ from __future__ import annotations
 import atexit
 import os
 import threading
-from collections.abc import Mapping
+import warnings
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from graphql import GraphQLSchema
 
 from .credentials import Credentials, require_safe_url
 from .environments import CUSTOM, SANDBOX, Environment, resolve_environment
-from .errors import IonError, NotLoggedInError
+from .errors import IncompleteResultError, IncompleteResultWarning, IonError, NotLoggedInError
 from .operation import OperationPlan
 from .paging import ProgressFactory
 from .pipeline import QueryOptions, QueryOutcome, prepare, run
+from .result_cache import ResultCache, default_results_dir, parse_ttl
 from .schema import INTROSPECTION_QUERY, SchemaCache, schema_from_introspection
 from .transport import RetryPolicy, Transport
 
@@ -44,6 +47,8 @@ def embedded_sandbox():
 class IonSession:
     """One login to one ION API. Holds the only copy of the credentials (masked in every repr)."""
 
+    operations_dir: str | Path | None = None  # saved operations and fragments; None: ION_OPERATIONS_DIR, ./graphql
+
     def __init__(self, environment: str, api_url: str, auth_url: str, client_id: str, client_secret: str, *,
                  timeout: float = 60.0, max_tries: int = 5, schema_cache: SchemaCache | None = None) -> None:
         self.environment = environment
@@ -55,6 +60,7 @@ class IonSession:
         self.transport = Transport(target.graphql_url, target.token_url, self.api_url, self.credentials,
                                    timeout=timeout, policy=RetryPolicy(max_tries=max_tries))
         self.schema_cache = schema_cache or SchemaCache()
+        self.result_cache = ResultCache(default_results_dir())
         self.introspection: dict[str, Any] | None = None
         self.schema: GraphQLSchema | None = None
         self.active = True
@@ -90,33 +96,80 @@ class IonSession:
         return self.schema
 
     def plan(self, text: str, variables: Mapping[str, Any] | None = None,
-             options: QueryOptions | None = None, *, line_offset: int = 1) -> OperationPlan:
-        """Everything short of sending: parse, validate, bind, plan (what --dry-run prints)."""
-        return prepare(text, self.schema, variables or {}, options or QueryOptions(), line_offset=line_offset)
+             options: QueryOptions | None = None, *, line_offset: int = 1,
+             strict_variables: bool = False) -> OperationPlan:
+        """Everything short of sending: parse, validate, bind, plan (what --dry-run prints). `text` is GraphQL
+        (it may spread the operations folder's fragments) or the name of a saved operation."""
+        from .library import compose_text
+
+        composed = compose_text(text, self.schema, self.operations_dir, line_offset=line_offset)
+        for note in composed.notes:
+            warnings.warn(note, stacklevel=3)
+        return prepare(composed.text, self.schema, variables or {}, options or QueryOptions(), line_offset=line_offset,
+                       strict_variables=strict_variables)
 
     def run(self, plan: OperationPlan, options: QueryOptions,
             progress_factory: ProgressFactory | None = None) -> QueryOutcome:
+        """Send the plan (or, with `options.cache_ttl`, take a fresh enough result from the cache)."""
         if not self.active:
             raise NotLoggedInError("This session was logged out: log in again.")
         is_mutation = plan.cell.is_mutation
+        key = self._cache_key(plan, options)
+        if key is not None and not options.refresh:
+            hit = self.result_cache.load(key, options.cache_ttl or 0)
+            if hit is not None:
+                return QueryOutcome.from_cache(*hit, several=len(plan.roots) > 1)
 
         def send(document: str, variables: dict[str, Any]) -> dict[str, Any]:
             return self.transport.execute(document, variables, is_mutation=is_mutation,
                                           operation_name=plan.cell.name)
 
-        return run(plan, send, options, endpoint=self.graphql_url, progress_factory=progress_factory)
+        outcome = run(plan, send, options, endpoint=self.graphql_url, progress_factory=progress_factory)
+        if key is not None and outcome.complete:
+            frames = {result.plan.response_key: result.frame for result in outcome.results}
+            self.result_cache.save(key, plan.cell.name or ", ".join(frames), frames)
+        return outcome
+
+    def _cache_key(self, plan: OperationPlan, options: QueryOptions) -> str | None:
+        """The result cache's key, or None when this result is not to be cached (mutations, files, raw)."""
+        if not options.cache_ttl or plan.mutation_document is not None or options.out or options.raw:
+            return None
+        shaping = {"all": options.all, "max_rows": options.max_rows, "explode": options.explode,
+                   "dtype_backend": options.dtype_backend}
+        return ResultCache.key(self.graphql_url, self.client_id, [root.document for root in plan.roots],
+                               plan.variables, shaping)
 
     def query(self, text: str, variables: Mapping[str, Any] | None = None, *, all: bool = False,
-              max_rows: int | None = None, page_size: int = 100, after: str | None = None,
-              explode: str | None = None, raw: bool = False, allow_mutation: bool = False,
-              concurrency: int = 4, progress: bool = True) -> Any:
-        """Run one GraphQL operation; return a DataFrame (a dict of them for several root fields)."""
+              max_rows: int | None = None, page_size: int = 100, after: str | Mapping[str, str] | None = None,
+              explode: str | Sequence[str] | None = None, raw: bool = False, allow_mutation: bool = False,
+              concurrency: int = 4, progress: bool = True, strict: bool = True, out: str | None = None,
+              overwrite: bool = False, resume: bool = False, cache: str | float | None = None,
+              refresh: bool = False, dtype_backend: str = "numpy_nullable") -> Any:
+        """Run one GraphQL operation; return a DataFrame (a dict of them for several root fields).
+
+        `variables` are exactly the operation's: a name it does not declare is an error. An incomplete
+        result (interrupted, failed part-way, server errors, a server breaking the paging rules) raises
+        IncompleteResultError carrying the partial value and where to resume; with `strict=False` it is
+        returned with an IncompleteResultWarning. A cut asked for with `max_rows` is not an error.
+        `out` writes the rows to a .parquet or .csv file or a Parquet dataset directory as they arrive and
+        returns its path; `cache` ("10m", "2h", "1d" or seconds) reuses a result pulled that recently.
+        """
         from .progress import TqdmProgress
 
-        options = QueryOptions(all=all, max_rows=max_rows, page_size=page_size, after=after, explode=explode,
-                               raw=raw, allow_mutation=allow_mutation, concurrency=concurrency)
-        outcome = self.run(self.plan(text, variables, options, line_offset=0), options,
-                           TqdmProgress if progress else None)
+        explode_paths = (explode,) if isinstance(explode, str) else tuple(explode or ())
+        ttl = parse_ttl(cache) if isinstance(cache, str) else cache
+        options = QueryOptions(all=all, max_rows=max_rows, page_size=page_size, after=after,
+                               explode=explode_paths, raw=raw, allow_mutation=allow_mutation,
+                               concurrency=concurrency, out=out, overwrite=overwrite, resume=resume,
+                               dtype_backend=dtype_backend, cache_ttl=ttl, refresh=refresh)
+        plan = self.plan(text, variables, options, line_offset=0, strict_variables=True)
+        outcome = self.run(plan, options, TqdmProgress if progress else None)
+        unasked = outcome.unasked_reasons()
+        if unasked:
+            message = self.credentials.redact(_incomplete_message(unasked, outcome.resume()))
+            if strict:
+                raise IncompleteResultError(message, outcome.value, outcome.resume(), unasked)
+            warnings.warn(message, IncompleteResultWarning, stacklevel=2)
         return outcome.value
 
     def status(self) -> dict[str, Any]:
@@ -133,6 +186,16 @@ class IonSession:
 
     def close(self) -> None:
         self.logout()
+
+
+def _incomplete_message(reasons: dict[str, str], resume: dict[str, str | None]) -> str:
+    lines = ["The result is incomplete:"]
+    for key, reason in reasons.items():
+        cursor = resume.get(key)
+        again = f" Resume with after={{{key!r}: {cursor!r}}}." if cursor else ""
+        lines.append(f"- {key}: {reason.rstrip('.')}.{again}")
+    lines.append("The rows that came are in the error's .value; pass strict=False to get them with a warning.")
+    return "\n".join(lines)
 
 
 def resolve_target(env: str | None = None, *, api_url: str | None = None, auth_url: str | None = None,

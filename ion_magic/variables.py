@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from graphql import NonNullTypeNode, OperationDefinitionNode, print_ast
+from graphql import GraphQLSchema, OperationDefinitionNode, VariableDefinitionNode, print_ast
+from graphql.execution.values import get_variable_values
 
 from .errors import MissingVariableError
 
@@ -60,15 +61,25 @@ def to_json_value(value: Any) -> Any:
     raise UnsupportedValueError(f"a {type(value).__name__} has no JSON form")
 
 
-def bind_variables(operation: OperationDefinitionNode, namespace: Mapping[str, Any]) -> dict[str, Any]:
-    """Values for every declared `$name` found in `namespace`; a declared default applies otherwise.
+def bind_variables(operation: OperationDefinitionNode, namespace: Mapping[str, Any],
+                   schema: GraphQLSchema | None = None, *, strict: bool = False) -> dict[str, Any]:
+    """Values for every declared `$name` found in `namespace`, checked against their declared types.
 
-    Raises MissingVariableError naming every required variable that has neither, before anything is sent.
+    A variable with no value is left to the default declared in the operation; one with neither is an
+    error, so that a filter never disappears silently. `strict` (the caller passed exactly the variables
+    meant for this operation): a name the operation does not declare is an error too. Raises before
+    anything is sent.
     """
+    definitions = {d.variable.name.value: d for d in operation.variable_definitions or ()}
+    if strict:
+        unknown = sorted(set(namespace) - set(definitions))
+        if unknown:
+            declared = ", ".join(f"${name}" for name in definitions) or "none"
+            raise MissingVariableError(f"The operation declares no variable {', '.join(unknown)}: nothing was "
+                                       f"sent. Its variables: {declared}.")
     bound: dict[str, Any] = {}
     missing: list[str] = []
-    for definition in operation.variable_definitions or ():
-        name = definition.variable.name.value
+    for name, definition in definitions.items():
         if name in namespace:
             try:
                 bound[name] = to_json_value(namespace[name])
@@ -76,13 +87,27 @@ def bind_variables(operation: OperationDefinitionNode, namespace: Mapping[str, A
                 raise MissingVariableError(
                     f"Variable ${name} cannot be sent: {error}. Convert it to a str, number, list or dict."
                 ) from None
-        elif definition.default_value is None and isinstance(definition.type, NonNullTypeNode):
-            missing.append(f"${name} ({print_ast(definition.type)})")
+        elif definition.default_value is None:
+            missing.append((name, print_ast(definition.type)))
+    _check_types(bound, definitions, schema)
     if missing:
-        names = ", ".join(missing)
-        example = missing[0].split(" ")[0].lstrip("$")
+        names = ", ".join(f"${name} ({type_})" for name, type_ in missing)
+        first = f"${missing[0][0]}: {missing[0][1].rstrip('!')}"
         raise MissingVariableError(
-            f"Missing required variable{'s' if len(missing) > 1 else ''} {names}: nothing was sent. "
-            f"Set {'them' if len(missing) > 1 else 'it'} in Python first, e.g. `{example} = ...`."
+            f"No value for {names}: nothing was sent. Give {'them' if len(missing) > 1 else 'it'} "
+            f"a value (in a notebook, a Python variable of that name), or declare a default in the operation "
+            f"to make it optional, e.g. `{first} = null`."
         )
     return bound
+
+
+def _check_types(bound: dict[str, Any], definitions: dict[str, VariableDefinitionNode],
+                 schema: GraphQLSchema | None) -> None:
+    """Coerce the values as the server will; an error names the variable and the path inside it."""
+    if schema is None or not bound:
+        return
+    checked = get_variable_values(schema, [definitions[name] for name in bound], bound, max_errors=5)
+    errors = checked if isinstance(checked, list) else getattr(checked, "errors", None)  # errors, or values
+    if errors:
+        shown = "\n".join(f"- {error.message}" for error in errors)
+        raise MissingVariableError(f"Some variables do not fit their declared types; nothing was sent.\n{shown}")

@@ -13,7 +13,13 @@ from IPython.core.interactiveshell import InteractiveShell
 from jupyter_client import KernelManager
 
 from ion_magic.cell_completer import register_ipython_completer
-from ion_magic.completion import Completions, complete_graphql
+from ion_magic.completion import (
+    Completions,
+    complete_graphql,
+    complete_magic_arguments,
+    magic_options,
+    schema_name_suggestions,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -478,7 +484,8 @@ def test_without_a_schema_ion_cells_get_no_graphql_and_no_error(shell, capsys):
 
 def test_registering_again_replaces_the_hook(shell):
     register_ipython_completer(shell, lambda: SCHEMA)
-    ours = [m for m in shell.Completer.custom_matchers if "ion_magic" in getattr(m, "matcher_identifier", "")]
+    ours = [m for m in shell.Completer.custom_matchers
+            if getattr(m, "matcher_identifier", "") == "ion_magic.cell_completer.ion_cell_matcher"]
     assert len(ours) == 1
 
 
@@ -538,3 +545,124 @@ def test_a_real_kernel_keeps_python_completion_outside_ion_cells(kernel):
     content = kernel_complete(kernel, "ion_probe_va" + CURSOR)
     assert "ion_probe_value" in content["matches"]
     assert content["cursor_start"] == 0
+
+
+# --- the magics' own lines: options from their parsers, schema names after %ion_schema -------------------
+
+
+def magic_parsers() -> dict:
+    from ion_magic.magics import IonMagic
+
+    return IonMagic().argument_parsers()
+
+
+def option_names(magic: str) -> set[str]:
+    return {option.name for option in magic_options(magic_parsers()[magic])}
+
+
+def test_the_options_come_from_each_magics_own_parser():
+    parsers = magic_parsers()
+    assert set(parsers) == {"%ion_login", "%ion_schema", "%%ion"}
+    assert {"--all", "--max-rows", "--after", "--explode", "--dry-run"} <= option_names("%%ion")
+    assert {"--sandbox", "--env", "--client-id"} <= option_names("%ion_login")
+    assert option_names("%ion_schema") == {"--search", "--refresh"}
+    for magic, parser in parsers.items():
+        for option in magic_options(parser):  # every option parses: the completions are real options
+            if not option.takes_value:
+                parser.parse_args([option.name])
+        assert "--help" not in option_names(magic) and "-h" not in option_names(magic)
+
+
+def magic_complete(magic: str, marked: str, schema=SCHEMA) -> Completions:
+    positional = schema_name_suggestions(schema) if magic == "%ion_schema" else []
+    return complete_magic_arguments(marked.replace(CURSOR, ""), marked.index(CURSOR),
+                                    magic_options(magic_parsers()[magic]), positional)
+
+
+def test_a_dash_word_completes_to_options_with_their_help():
+    completions = magic_complete("%%ion", " df --al" + CURSOR)
+    assert [s.text for s in completions.suggestions] == ["--all", "--allow-mutation"]
+    assert (completions.start, completions.end) == (4, 8)
+    assert completions.suggestions[0].kind == "option"
+    assert completions.suggestions[0].description.startswith("Follow pageInfo.endCursor")
+    assert [s.text for s in magic_complete("%ion_login", " --sandbox --c" + CURSOR).suggestions] == ["--client-id"]
+
+
+def test_an_option_with_choices_completes_its_values():
+    from ion_magic.environments import ENVIRONMENT_NAMES
+
+    assert [s.text for s in magic_complete("%ion_login", " --env " + CURSOR).suggestions] == sorted(
+        ENVIRONMENT_NAMES)
+    assert [s.text for s in magic_complete("%ion_login", " --env sa" + CURSOR).suggestions] == ["sandbox"]
+    assert magic_complete("%ion_login", " --client-id " + CURSOR).suggestions == []  # a value nobody can guess
+
+
+def test_ion_schema_completes_type_and_root_field_names():
+    offered = {s.text: s for s in magic_complete("%ion_schema", " Ru" + CURSOR).suggestions}
+    assert set(offered) == {"Run", "RunConnection", "RunEdge", "RunStatus", "RunStatusFilter", "RunStep",
+                            "RunSortEnum", "RunsInputFilters", "run", "runs"}
+    assert offered["Run"].kind == "type" and offered["Run"].description == "A run of a procedure on the factory floor."
+    assert offered["runs"].kind == "field" and offered["runs"].detail == "Query.runs: RunConnection"
+    assert "createRunStep" in {s.text for s in magic_complete("%ion_schema", " " + CURSOR).suggestions}
+    assert "__Type" not in {s.text for s in magic_complete("%ion_schema", " _" + CURSOR).suggestions}
+    assert magic_complete("%ion_schema", " --search Ru" + CURSOR).suggestions == []  # a free word
+
+
+@pytest.fixture
+def magic_shell(shell):
+    register_ipython_completer(shell, lambda: SCHEMA, magic_parsers(), schema_name_magic="%ion_schema")
+    return shell
+
+
+def test_ipython_completes_the_magic_lines(magic_shell):
+    completions = ipython_completions(magic_shell, "%ion_schema RunS" + CURSOR)
+    assert [c.text for c in completions] == ["RunSortEnum", "RunStatus", "RunStatusFilter", "RunStep",  # same case
+                                             "runs", "RunsInputFilters"]  # then any case
+    assert {c.start for c in completions} == {len("%ion_schema ")}
+    cell = "%%ion df --max" + CURSOR + "\n{ runs { edges { node { id } } } }"
+    assert [c.text for c in ipython_completions(magic_shell, cell)] == ["--max-rows"]
+    assert [c.text for c in ipython_completions(magic_shell, "x = 1\n  %ion_login --sa" + CURSOR)] == ["--sandbox"]
+
+
+def test_magic_lines_leave_everything_else_to_ipython(magic_shell):
+    assert "option" not in {c.type for c in ipython_completions(magic_shell, "%%ion ion_probe_va" + CURSOR)}
+    assert "ion_probe_value" in {c.text for c in ipython_completions(magic_shell, "ion_probe_va" + CURSOR)}
+    not_first = "x = 1\n%%ion --al" + CURSOR
+    assert "--all" not in {c.text for c in ipython_completions(magic_shell, not_first)}
+    assert "--sandbox" not in {c.text for c in ipython_completions(magic_shell, "%ion_loginx --sa" + CURSOR)}
+    assert "Run" not in {c.text for c in ipython_completions(magic_shell, "%ion_schema" + CURSOR)}
+
+
+@pytest.fixture(scope="module")
+def logged_in_kernel(tmp_path_factory):
+    """A real kernel with the extension loaded and logged in to its own embedded sandbox."""
+    manager = KernelManager(kernel_name="python3")
+    python_path = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+    env = {name: value for name, value in os.environ.items() if not name.startswith("ION_")}
+    env.update(PYTHONPATH=python_path, ION_MAGIC_CACHE_DIR=str(tmp_path_factory.mktemp("schema-cache")))
+    manager.start_kernel(env=env, cwd=str(PROJECT_ROOT))
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=120)
+        reply = client.execute_interactive("%load_ext ion_magic\n%ion_login --sandbox", timeout=120,
+                                           output_hook=lambda message: None)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        yield client
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def test_a_real_kernel_completes_ion_schema_names_and_magic_options(logged_in_kernel):
+    content = kernel_complete(logged_in_kernel, "%ion_schema RunSt" + CURSOR)
+    assert {"RunStatus", "RunStep", "RunStepStatus"} <= set(content["matches"])
+    assert all(match.lower().startswith("runst") for match in content["matches"])
+    assert content["cursor_start"] == len("%ion_schema ")
+    assert "runs" in kernel_complete(logged_in_kernel, "%ion_schema run" + CURSOR)["matches"]
+    cell = "%%ion df --expl" + CURSOR + "\n{ runs { edges { node { id } } } }"
+    assert kernel_complete(logged_in_kernel, cell)["matches"] == ["--explain", "--explode"]
+    content = kernel_complete(logged_in_kernel, "%ion_login --env s" + CURSOR)
+    assert content["matches"] == ["sandbox", "staging"]
+    kinds = {item["type"] for item in content["metadata"]["_jupyter_types_experimental"]}
+    assert kinds == {"enum"}

@@ -3,6 +3,7 @@ real ION corpus (planned against the sandbox's schema) and real sandbox response
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import random
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ STATUS = pd.CategoricalDtype(["AVAILABLE", "UNAVAILABLE", "INSTALLED", "KITTED",
 TRACKING = pd.CategoricalDtype(["SERIAL", "LOT"])
 STEP_STATUS = pd.CategoricalDtype(["TODO", "IN_PROGRESS", "COMPLETE", "REDLINE", "HOLD", "FAILED", "CANCELED"])
 UTC = "datetime64[ns, UTC]"
+DATE = "date32[day][pyarrow]"  # a Date is a calendar day: nothing to shift
 EVERY_FIELD = "id quantity status createdAt needDate serialNumber installed attributes labels __typename"
 
 
@@ -128,7 +130,7 @@ SCENARIOS = [
             "quantity": ("Float64", [2.5, 3.0, None]),
             "status": (STATUS, ["KITTED", "AVAILABLE", None]),
             "createdAt": (UTC, [utc("2024-03-01T08:30Z"), utc("2024-03-01T08:30Z"), utc("2024-03-01T08:30:00.25Z")]),
-            "needDate": (UTC, [utc("2024-03-05"), None, utc("2024-12-31")]),
+            "needDate": (DATE, [dt.date(2024, 3, 5), None, dt.date(2024, 12, 31)]),
             "serialNumber": ("string", ["SN-1", "SN-2", None]),
             "installed": ("boolean", [False, True, None]),
             "attributes": ("object", [{"color": "red"}, [1, 2], "plain"]),
@@ -143,7 +145,7 @@ SCENARIOS = [
                         "attributes", "labels", "__typename", "part"])],
         {
             "id": ("Int64", [None]), "quantity": ("Float64", [None]), "status": (STATUS, [None]),
-            "createdAt": (UTC, [None]), "needDate": (UTC, [None]), "serialNumber": ("string", [None]),
+            "createdAt": (UTC, [None]), "needDate": (DATE, [None]), "serialNumber": ("string", [None]),
             "installed": ("boolean", [None]), "attributes": ("object", [None]), "labels": ("object", [None]),
             "__typename": ("string", [None]), "part.id": ("Int64", [None]), "part.trackingType": (TRACKING, [None]),
         },
@@ -161,7 +163,7 @@ SCENARIOS = [
         [],
         {
             "id": ("Int64", []), "quantity": ("Float64", []), "status": (STATUS, []), "createdAt": (UTC, []),
-            "needDate": (UTC, []), "serialNumber": ("string", []), "installed": ("boolean", []),
+            "needDate": (DATE, []), "serialNumber": ("string", []), "installed": ("boolean", []),
             "attributes": ("object", []), "labels": ("object", []), "__typename": ("string", []),
             "part.partNumber": ("string", []), "part.trackingType": (TRACKING, []), "runs": ("object", []),
         },

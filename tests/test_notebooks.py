@@ -3,7 +3,8 @@
 Each kernel starts its own sandbox with `%ion_login --sandbox`, in an environment without any ION_*
 variable, so the first cell must need none. A cell that teaches an error carries the `raises-exception`
 tag and names the error text it teaches in its metadata (`ion_magic.expect_error`); every other cell must
-run without an error output.
+run without an error output. Each tutorial ends with exercises whose answers sit in collapsed cells after
+them; those run too, and each checks its own result with an assert.
 """
 
 from __future__ import annotations
@@ -41,9 +42,20 @@ def test_notebook_is_saved_clean_and_shaped_as_a_tutorial(path: Path):
     nbformat.validate(nb)
     assert nb.nbformat == 4
     assert nb.metadata["kernelspec"]["name"] == "python3"
-    first, last = nb.cells[0], nb.cells[-1]
+    first = nb.cells[0]
     assert first.cell_type == "markdown" and "learn" in first.source.lower()
-    assert last.cell_type == "markdown" and re.search(r"^#+ Exercises\s*$", last.source, re.MULTILINE)
+    exercises = max(index for index, cell in enumerate(nb.cells) if cell.cell_type == "markdown")
+    assert re.search(r"^#+ Exercises\s*$", nb.cells[exercises].source, re.MULTILINE), "it ends with exercises"
+    answers = nb.cells[exercises + 1 :]
+    assert answers, "the answers follow the exercises"
+    for cell in answers:  # collapsed, so that a learner tries first; executed like every other cell
+        assert cell.cell_type == "code" and cell.metadata.get("jupyter", {}).get("source_hidden") is True
+    # every Python answer cell checks its result, except one that only sets up the cell magic after it
+    for cell, following in zip(answers, [*answers[1:], None], strict=True):
+        sets_up_a_magic = following is not None and following.source.startswith("%%")
+        if not cell.source.startswith("%%") and not sets_up_a_magic:
+            assert "assert " in cell.source, f"this answer checks nothing:\n{cell.source}"
+    assert "assert " in answers[-1].source
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
     assert code[0].source.splitlines()[:2] == ["%load_ext ion_magic", "%ion_login --sandbox"]
     for cell in code:

@@ -30,9 +30,10 @@ def arguments_of(document: str, field: str) -> dict[str, str]:
 def test_unpaginated_connection_gets_first_after_and_page_info():
     result = plan("{ runs { edges { node { id title } } } }")
     (root,) = result.roots
-    assert root.shape == "connection" and root.paged
-    assert root.page_size == 100
-    assert arguments_of(root.document, "runs") == {"first": root.first_variable, "after": root.after_variable}
+    assert root.shape == "connection" and root.paging.follow
+    assert root.paging.page_size == 100
+    assert arguments_of(root.document, "runs") == {"first": root.paging.first_variable,
+                                                   "after": root.paging.after_variable}
     assert f"{PAGE_INFO_ALIAS}: pageInfo" in root.document
     assert "totalCount" in root.document
     assert validate(ION_LIKE, parse(root.document)) == []
@@ -40,9 +41,10 @@ def test_unpaginated_connection_gets_first_after_and_page_info():
 
 def test_written_first_is_one_page_unless_all():
     one_page = plan("{ runs(first: 5) { edges { node { id } } } }").roots[0]
-    assert not one_page.paged and one_page.first_variable is None and "first: 5" in one_page.document
+    assert not one_page.paging.follow and one_page.paging.first_variable is None
+    assert "first: 5" in one_page.document
     followed = plan("{ runs(first: 5) { edges { node { id } } } }", all=True).roots[0]
-    assert followed.paged and "first: 5" in followed.document and followed.after_variable
+    assert followed.paging.follow and "first: 5" in followed.document and followed.paging.after_variable
 
 
 def test_all_with_last_is_refused():
@@ -51,15 +53,15 @@ def test_all_with_last_is_refused():
 
 
 def test_after_option_and_written_after_start_the_walk():
-    assert plan("{ runs { edges { node { id } } } }", after="abc").roots[0].first_cursor == "abc"
+    assert plan("{ runs { edges { node { id } } } }", after="abc").roots[0].paging.start_cursor == "abc"
     written = plan("query Q($c: String) { runs(after: $c) { edges { node { id } } } }", {"c": "xyz"}).roots[0]
-    assert written.first_cursor == "xyz"
+    assert written.paging.start_cursor == "xyz"
     assert "$c" not in written.document  # replaced by the magic's cursor variable, so not left unused
     assert validate(ION_LIKE, parse(written.document)) == []
 
 
 def test_max_rows_shrinks_the_page():
-    assert plan("{ runs { edges { node { id } } } }", max_rows=7, page_size=100).roots[0].page_size == 7
+    assert plan("{ runs { edges { node { id } } } }", max_rows=7, page_size=100).roots[0].paging.page_size == 7
 
 
 def test_several_roots_become_separate_valid_operations_with_their_own_variables_and_fragments():
@@ -83,18 +85,18 @@ def test_several_roots_become_separate_valid_operations_with_their_own_variables
 def test_variable_names_of_the_magic_do_not_collide_with_the_users():
     source = "query Q($ion_first: Int) { runs(filters: {procedureId: {eq: $ion_first}}) { edges { node { id } } } }"
     root = plan(source, {"ion_first": 1}).roots[0]
-    assert root.first_variable != "ion_first"
+    assert root.paging.first_variable != "ion_first"
     assert validate(ION_LIKE, parse(root.document)) == []
 
 
 def test_aliases_of_edges_and_node_are_followed():
     root = plan("{ r: runs { e: edges { n: node { id } } } }").roots[0]
-    assert (root.response_key, root.edges_key, root.node_key) == ("r", "e", "n")
+    assert (root.response_key, root.paging.edges_key, root.paging.node_key) == ("r", "e", "n")
 
 
 def test_without_schema_a_connection_is_recognised_by_its_selection():
     root = plan("{ runs { edges { node { id } } } }", schema=None).roots[0]
-    assert root.shape == "connection" and root.paged
+    assert root.shape == "connection" and root.paging.follow
     assert "totalCount" not in root.document  # not every Relay server has it
 
 

@@ -8,7 +8,8 @@ Scale 1 is the default sandbox (about 500 inventories); scale 200 gives 100,000 
 The ids that ION's public examples use exist at every scale: run 372 (steps 1133-1135, the last a
 redline), run 419 (fields 1461-1463), run 1964, parts 1 and 20, 22, 24..., location 301 ("Stockroom A"),
 part inventories 1 (an assembly with an aBOM) and 3 (a spare for its first build requirement), and id 1
-of every other object type.
+of every other object type. So do the names their scripts look up (team "Operations", users by e-mail, role
+"Master scheduler", permission groups "CreateMRPJob"/"UpdateMRPJob"), seeded last so nothing else moves.
 """
 
 from __future__ import annotations
@@ -198,6 +199,7 @@ class _Factory:
         self.stock()
         self.all_runs()
         self.issues()
+        self.example_names()
 
     def people(self) -> None:
         for name, description in catalog.ROLES:
@@ -229,6 +231,23 @@ class _Factory:
         for index, client in enumerate(("svc-mes-integration", "svc-erp-sync")):
             self.add("api_keys", {"clientId": client, "clientSecret": self.etag() + self.etag(),
                                   "enabled": int(index == 0), "userId": 1}, day=2 + index)
+
+    def example_names(self) -> None:
+        """The roles, permission groups, users and team that First Resonance's example scripts name."""
+        for name, description in catalog.EXAMPLE_ROLES:
+            self.role_ids[name] = self.add("roles", {"name": name, "description": description}, day=0)["id"]
+        for family in catalog.EXAMPLE_PERMISSION_FAMILIES:
+            for action in catalog.PERMISSION_ACTIONS:
+                self.add("permission_groups", {"name": f"{action}{family}", "family": family}, etag=False)
+        for index, (name, email) in enumerate(catalog.EXAMPLE_USERS):
+            user = self.add("users", {"name": name, "email": email, "organizationId": 1, "active": 1},
+                            day=20 + index)
+            self.tables["user_roles"].append({"userId": user["id"], "roleId": self.role_ids["Technician"]})
+        for name, supervisor, roles in catalog.EXAMPLE_TEAMS:
+            team = self.add("teams", {"name": name, "supervisorId": supervisor + 1}, day=20)
+            self.tables["team_users"].append({"teamId": team["id"], "userId": supervisor + 1})
+            for role in roles:
+                self.tables["team_roles"].append({"teamId": team["id"], "roleId": self.role_ids[role]})
 
     def reference_data(self) -> None:
         for value, color in catalog.LABELS:

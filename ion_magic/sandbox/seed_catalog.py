@@ -55,6 +55,20 @@ TEAMS = (
     ("Test", 2, (2, 7, 13), ("Engineer", "Technician")),
 )
 
+# Names that First Resonance's public example scripts look up (their CSVs and queries), so that the scripts run
+# against the sandbox unchanged. Seeded after everything else: the rest of the factory keeps its ids and values.
+EXAMPLE_ROLES = (("Master scheduler", "Plans production: MRP jobs and the build schedule."),)
+EXAMPLE_PERMISSION_FAMILIES = ("MRPJob",)
+EXAMPLE_USERS = (
+    # (name, email); not on any team yet: the examples add them to "Operations"
+    ("Matt", "matt@firstresonance.io"),
+    ("Eric", "eric@firstresonance.io"),
+)
+EXAMPLE_TEAMS = (
+    # (name, supervisor's user index, role names)
+    ("Operations", 1, ("Master scheduler",)),
+)
+
 LABELS = (("composite_deck", "#8e44ad"), ("flight", "#2e86de"), ("qualification", "#10ac84"),
           ("engineering_build", "#f39c12"), ("rush", "#e74c3c"), ("customer_a", "#34495e"),
           ("export_controlled", "#c0392b"), ("rework", "#d35400"))

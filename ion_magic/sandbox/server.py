@@ -1,8 +1,9 @@
 """The sandbox's HTTP face: a starlette app served by uvicorn on loopback, started in a background thread.
 
 Routes: POST /graphql (single JSON request or a JSON array batch), the Keycloak token endpoint at
-/realms/api-keys/... and /auth/realms/api-keys/..., and GET /health. The CLI (`ion-sandbox`) and
-`start_sandbox` share this code: the CLI starts a sandbox and waits for a signal.
+/realms/api-keys/... and /auth/realms/api-keys/..., and GET /health. Every request first passes the guards
+(`guards.py`: Host allow-list, body limits). The CLI (`ion-sandbox`) and `start_sandbox` share this code: the
+CLI starts a sandbox and waits for a signal.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -50,14 +51,28 @@ from ion_magic.sandbox.faults import (
     Faults,
     gateway_error_page,
 )
+from ion_magic.sandbox.guards import (
+    SMALL_BODY_LIMIT,
+    BodyTooLarge,
+    CloseWhenBodyUnread,
+    RequestGuard,
+    allowed_host_names,
+    body_too_large,
+    client_went_away,
+    error_response,
+    is_loopback,
+)
 from ion_magic.sandbox.seed import seed
 from ion_magic.sandbox.store import Store
+from ion_magic.sandbox.tls import SandboxCertificate, sandbox_certificate
 
 logger = logging.getLogger("ion_magic.sandbox")
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 MAX_BODY_BYTES = 1_000_000
+"""Default limit of a /graphql request body; every other path takes `SMALL_BODY_LIMIT`."""
+SECRET_ENVIRONMENT_VARIABLE = "ION_SANDBOX_CLIENT_SECRET"
 _STARTUP_TIMEOUT_S = 30.0
 _GRACEFUL_SHUTDOWN_S = 3
 
@@ -76,10 +91,6 @@ class GraphQLRequest:
     query: str
     variables: dict[str, Any] | None
     operation_name: str | None
-
-
-def _errors(message: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message}]}, status_code=status, headers=headers)
 
 
 def parse_graphql_body(content_type: str, body: bytes) -> tuple[list[GraphQLRequest], bool]:
@@ -121,20 +132,6 @@ def _graphql_request(payload: Any, where: str) -> GraphQLRequest:
     return GraphQLRequest(query=query, variables=variables, operation_name=operation_name or None)
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise BadRequest(413, f"The request body is larger than the limit of {limit} bytes.")
-    chunks = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BadRequest(413, f"The request body is larger than the limit of {limit} bytes.")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def _execute_all(api: SandboxAPI, requests: list[GraphQLRequest]) -> tuple[list[dict[str, Any]], int]:
     results = []
     unpaginated_rows = 0
@@ -146,24 +143,23 @@ def _execute_all(api: SandboxAPI, requests: list[GraphQLRequest]) -> tuple[list[
 
 
 def graphql_endpoint(
-    api: SandboxAPI, authority: TokenAuthority, injector: FaultInjector, max_body_bytes: int
+    api: SandboxAPI, authority: TokenAuthority, injector: FaultInjector
 ) -> Callable[[Request], Awaitable[Response]]:
     """The /graphql endpoint: authenticate, parse, execute in a worker thread, answer."""
 
     async def graphql(request: Request) -> Response:
         status = authority.check(token_from_header(request.headers.get("authorization")))
         if status is not TokenStatus.VALID:
-            return _errors(TOKEN_STATUS_MESSAGES[status], 401, {"www-authenticate": 'Bearer realm="api-keys"'})
+            return error_response(TOKEN_STATUS_MESSAGES[status], 401, {"www-authenticate": 'Bearer realm="api-keys"'})
         try:
-            body = await _read_body(request, max_body_bytes)
-            requests, batch = parse_graphql_body(request.headers.get("content-type", ""), body)
+            requests, batch = parse_graphql_body(request.headers.get("content-type", ""), await request.body())
         except BadRequest as bad:
-            return _errors(bad.message, bad.status)
+            return error_response(bad.message, bad.status)
         try:
             results, unpaginated_rows = await run_in_threadpool(_execute_all, api, requests)
         except Exception:
             logger.exception("the sandbox failed to execute a GraphQL request")
-            return _errors("Internal error in the ION sandbox while executing the request.", 500)
+            return error_response("Internal error in the ION sandbox while executing the request.", 500)
         delay = injector.gateway_timeout_for(unpaginated_rows)
         if delay is not None:
             logger.info("gateway timeout: %d unpaginated rows, answering 502 after %g s", unpaginated_rows, delay)
@@ -181,7 +177,7 @@ async def _health(request: Request) -> JSONResponse:
 async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
     hint = f"GraphQL is served at POST {GRAPHQL_PATH}, tokens at POST {REALM_TOKEN_PATH}."
     message = f"{exc.detail}: {request.method} {request.url.path}. {hint}"
-    return _errors(message, exc.status_code, dict(exc.headers or {}))
+    return error_response(message, exc.status_code, dict(exc.headers or {}))
 
 
 class TraceIdMiddleware:
@@ -209,14 +205,33 @@ def build_app(
     authority: TokenAuthority,
     injector: FaultInjector,
     max_body_bytes: int = MAX_BODY_BYTES,
+    host: str = DEFAULT_HOST,
 ) -> ASGIApp:
     routes = [
-        Route(GRAPHQL_PATH, graphql_endpoint(api, authority, injector, max_body_bytes), methods=["POST"]),
+        Route(GRAPHQL_PATH, graphql_endpoint(api, authority, injector), methods=["POST"]),
         Route(HEALTH_PATH, _health, methods=["GET"]),
         *(Route(path, token_endpoint(authority), methods=["POST"]) for path in TOKEN_PATHS),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
-    return FaultMiddleware(TraceIdMiddleware(app), injector)
+    handlers = {HTTPException: _http_error, BodyTooLarge: body_too_large, ClientDisconnect: client_went_away}
+    app = Starlette(routes=routes, exception_handlers=handlers)
+
+    def body_limit_for(path: str) -> int:
+        return max_body_bytes if path == GRAPHQL_PATH else SMALL_BODY_LIMIT
+
+    inner = TraceIdMiddleware(CloseWhenBodyUnread(app))
+    return RequestGuard(FaultMiddleware(inner, injector), allowed_host_names(host), body_limit_for)
+
+
+def refuse_unsafe_exposure(host: str, client_secret: str, any_client: bool) -> None:
+    """ValueError when a sandbox would be reachable from other machines with a secret anyone knows."""
+    if is_loopback(host):
+        return
+    if any_client:
+        raise ValueError(f"the any-client mode issues tokens to anyone, so it serves loopback only, not {host!r}")
+    if client_secret == DEMO_CLIENT_SECRET:
+        raise ValueError(
+            f"listening on {host!r} makes the sandbox reachable from other machines: choose a client secret of "
+            f"your own (ion-sandbox reads it from {SECRET_ENVIRONMENT_VARIABLE}); the demo secret is public")
 
 
 def open_seeded_store(db: str | Path, scale: int) -> Store:
@@ -265,6 +280,7 @@ class RunningSandbox:
         injector: FaultInjector,
         client_id: str,
         client_secret: str,
+        certificate: SandboxCertificate | None = None,
     ) -> None:
         self._server = server
         self._thread = thread
@@ -277,7 +293,11 @@ class RunningSandbox:
         self.client_secret = client_secret
         host, self.port = listener.getsockname()[:2]
         self.host = f"[{host}]" if ":" in host else host
-        self.api_url = f"http://{self.host}:{self.port}"
+        self.any_client = authority.any_client
+        self.ca_file = certificate.ca_file if certificate is not None else None
+        """The CA bundle that verifies this sandbox's HTTPS certificate (None when it serves plain http)."""
+        scheme = "https" if certificate is not None else "http"
+        self.api_url = f"{scheme}://{self.host}:{self.port}"
         self.auth_url = self.api_url
         self.graphql_url = self.api_url + GRAPHQL_PATH
         self.token_url = self.auth_url + REALM_TOKEN_PATH
@@ -350,17 +370,26 @@ def start_sandbox(
     client_secret: str = DEMO_CLIENT_SECRET,
     access_log: bool = False,
     max_body_bytes: int = MAX_BODY_BYTES,
+    tls: bool = False,
+    any_client: bool = False,
 ) -> RunningSandbox:
-    """Start a sandbox on `host:port` (0: a free port) in a daemon thread; return once it serves."""
+    """Start a sandbox on `host:port` (0: a free port) in a daemon thread; return once it serves.
+
+    `tls`: serve HTTPS with a loopback certificate kept in the user's cache (`RunningSandbox.ca_file` verifies
+    it). `any_client`: issue a token to any client id and secret (loopback only), so scripts with their own
+    client ids run unchanged. A non-loopback `host` needs a client secret other than the public demo one.
+    """
+    refuse_unsafe_exposure(host, client_secret, any_client)
+    certificate = sandbox_certificate() if tls else None
     listener = _listening_socket(host, port)
     try:
         store = open_seeded_store(db, scale)
     except BaseException:
         listener.close()
         raise
-    authority = TokenAuthority({client_id: client_secret}, lifetime=token_lifetime)
+    authority = TokenAuthority({client_id: client_secret}, lifetime=token_lifetime, any_client=any_client)
     injector = FaultInjector(faults)
-    app = build_app(SandboxAPI(store), authority, injector, max_body_bytes)
+    app = build_app(SandboxAPI(store), authority, injector, max_body_bytes, host)
     if access_log:
         # uvicorn silences its access logger process-wide when a server runs without one; undo that here.
         logging.getLogger("uvicorn.access").propagate = True
@@ -372,12 +401,15 @@ def start_sandbox(
         ws="none",
         proxy_headers=False,
         timeout_graceful_shutdown=_GRACEFUL_SHUTDOWN_S,
+        ssl_certfile=certificate.cert_file if certificate else None,
+        ssl_keyfile=certificate.key_file if certificate else None,
     )
     server = uvicorn.Server(config)
     thread_name = f"ion-sandbox-{listener.getsockname()[1]}"
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name=thread_name, daemon=True)
     thread.start()
-    sandbox = RunningSandbox(server, thread, listener, store, authority, injector, client_id, client_secret)
+    sandbox = RunningSandbox(server, thread, listener, store, authority, injector, client_id, client_secret,
+                             certificate)
     deadline = time.monotonic() + _STARTUP_TIMEOUT_S
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:

@@ -1,10 +1,10 @@
 /**
- * GraphQL analysis of an `%%ion` cell given a schema: completion, diagnostics and hover, via
- * graphql-language-service. The magic line is blanked out (same length, spaces) so offsets and line
+ * GraphQL analysis of an `%%ion` cell given a schema and the kernel's fragment library: completion,
+ * diagnostics and hover, via graphql-language-service. The magic line is blanked out (same length, spaces) so offsets and line
  * numbers in the cell and in the GraphQL text are identical and the magic never reaches the analysis.
  */
 import { Text } from '@codemirror/state';
-import { GraphQLSchema } from 'graphql';
+import { GraphQLSchema, parse } from 'graphql';
 import {
   CompletionItemKind,
   getAutocompleteSuggestions,
@@ -13,6 +13,7 @@ import {
   IPosition
 } from 'graphql-language-service';
 
+import { describeFragment, ILibraryFragment, libraryDefinitions, librarySpreadAt } from './libraryFragments';
 import { firstLineLength, isIonCellText } from './magicLine';
 
 /** The GraphQL text of a cell: the magic line replaced by as many spaces, everything else unchanged. */
@@ -94,12 +95,22 @@ function toCodeMirrorSnippet(lspSnippet: string): string {
   return lspSnippet.replace(/\$(\d+)/g, '${$1}');
 }
 
-/** Completions for the GraphQL under `offset` in the cell: fields, arguments, enum values, variables, types. */
-export function suggestionsAt(schema: GraphQLSchema, doc: Text, offset: number): ISuggestion[] {
+/**
+ * Completions for the GraphQL under `offset` in the cell: fields, arguments, enum values, variables, types,
+ * and after `...` the fragments of the cell and of the library.
+ */
+export function suggestionsAt(
+  schema: GraphQLSchema,
+  doc: Text,
+  offset: number,
+  library: readonly ILibraryFragment[] = []
+): ISuggestion[] {
   if (inMagicLine(doc, offset)) {
     return [];
   }
-  const items = getAutocompleteSuggestions(schema, graphqlText(doc.toString()), positionAt(doc, offset));
+  const text = graphqlText(doc.toString());
+  const fragments = libraryDefinitions(library, text);
+  const items = getAutocompleteSuggestions(schema, text, positionAt(doc, offset), undefined, fragments);
   return items.map(item => ({
     label: item.label,
     type: SUGGESTION_TYPES[item.kind ?? 0] ?? 'text',
@@ -121,16 +132,34 @@ export interface IProblem {
 
 const SEVERITIES: IProblem['severity'][] = ['error', 'warning', 'info', 'info'];
 
+function parses(text: string): boolean {
+  try {
+    parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Syntax and validation problems of the cell's GraphQL against the schema (unknown fields, bad arguments,
- * undeclared variables...). A cell with nothing after the magic line has no problems yet.
+ * undeclared variables, unknown fragments...). Library fragments are known; a problem inside one is the
+ * kernel's to report (it names the file). A cell with nothing after the magic line has no problems yet.
  */
-export function problemsIn(schema: GraphQLSchema, doc: Text): IProblem[] {
+export function problemsIn(
+  schema: GraphQLSchema,
+  doc: Text,
+  library: readonly ILibraryFragment[] = []
+): IProblem[] {
   const text = graphqlText(doc.toString());
   if (!text.trim()) {
     return [];
   }
-  return getDiagnostics(text, schema).map(diagnostic => {
+  // An unfinished cell would read on into the appended library text: its syntax error comes first.
+  const fragments = parses(text) ? libraryDefinitions(library, text) : [];
+  const diagnostics = getDiagnostics(text, schema, undefined, undefined, fragments.length ? fragments : undefined);
+  const inCell = diagnostics.filter(diagnostic => diagnostic.range.start.line < doc.lines);
+  return inCell.map(diagnostic => {
     const from = offsetAt(doc, diagnostic.range.start);
     // The service's ranges end one character past the offending token.
     const end = offsetAt(doc, diagnostic.range.end) - 1;
@@ -144,14 +173,27 @@ export function problemsIn(schema: GraphQLSchema, doc: Text): IProblem[] {
   });
 }
 
-/** What hovering `offset` shows: the field, argument, enum value or type there, its type and description. */
-export function hoverAt(schema: GraphQLSchema, doc: Text, offset: number): string | null {
+/**
+ * What hovering `offset` shows: the field, argument, enum value or type there, its type and description; or
+ * the library fragment a spread names, with its text.
+ */
+export function hoverAt(
+  schema: GraphQLSchema,
+  doc: Text,
+  offset: number,
+  library: readonly ILibraryFragment[] = []
+): string | null {
   if (inMagicLine(doc, offset)) {
     return null;
   }
-  const info = getHoverInformation(schema, graphqlText(doc.toString()), positionAt(doc, offset), undefined, {
+  const text = graphqlText(doc.toString());
+  const fragment = librarySpreadAt(library, text, offset);
+  if (fragment) {
+    return describeFragment(fragment);
+  }
+  const info = getHoverInformation(schema, text, positionAt(doc, offset), undefined, {
     useMarkdown: false
   });
-  const text = typeof info === 'string' ? info : '';
-  return text.trim() ? text : null;
+  const shown = typeof info === 'string' ? info : '';
+  return shown.trim() ? shown : null;
 }

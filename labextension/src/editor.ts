@@ -27,6 +27,7 @@ import { GraphQLSchema } from 'graphql';
 
 import { hoverAt, ISuggestion, problemsIn, suggestionsAt } from './analysis';
 import { ionCellLanguage, magicLineHighlighter } from './language';
+import { ILibraryFragment } from './libraryFragments';
 import { isIonCellText } from './magicLine';
 import { SchemaSlot } from './schemaStore';
 
@@ -55,6 +56,26 @@ function schemaOf(state: EditorState): GraphQLSchema | null {
   return state.field(schemaField, false) ?? null;
 }
 
+/** Replace the fragment library an editor knows (the kernel's operations folder). */
+export const setLibrary = StateEffect.define<readonly ILibraryFragment[]>();
+
+/** The library fragments a cell may spread, as last sent by the notebook's kernel. */
+export const libraryField = StateField.define<readonly ILibraryFragment[]>({
+  create: () => [],
+  update(library, transaction) {
+    for (const effect of transaction.effects) {
+      if (effect.is(setLibrary)) {
+        library = effect.value;
+      }
+    }
+    return library;
+  }
+});
+
+function libraryOf(state: EditorState): readonly ILibraryFragment[] {
+  return state.field(libraryField, false) ?? [];
+}
+
 function toCompletion(suggestion: ISuggestion): Completion {
   return {
     label: suggestion.label,
@@ -77,7 +98,7 @@ export function ionCompletionSource(context: CompletionContext): CompletionResul
   if (!typed && !context.explicit) {
     return null;
   }
-  const suggestions = suggestionsAt(schema, context.state.doc, context.pos);
+  const suggestions = suggestionsAt(schema, context.state.doc, context.pos, libraryOf(context.state));
   if (!suggestions.length) {
     return null;
   }
@@ -90,13 +111,13 @@ export function ionDiagnostics(state: EditorState): Diagnostic[] {
   if (!schema) {
     return [];
   }
-  return problemsIn(schema, state.doc).map(problem => ({ ...problem, source: 'GraphQL' }));
+  return problemsIn(schema, state.doc, libraryOf(state)).map(problem => ({ ...problem, source: 'GraphQL' }));
 }
 
 /** The hover card: the first line (the field or argument and its type) in code style, then the description. */
 export function ionHover(state: EditorState, pos: number): Tooltip | null {
   const schema = schemaOf(state);
-  const text = schema ? hoverAt(schema, state.doc, pos) : null;
+  const text = schema ? hoverAt(schema, state.doc, pos, libraryOf(state)) : null;
   if (!text) {
     return null;
   }
@@ -140,7 +161,8 @@ const ionCellEditing: Extension = [
   autocompletion({ override: [ionCompletionSource], icons: false }),
   linter(view => ionDiagnostics(view.state), {
     delay: 300,
-    needsRefresh: update => schemaOf(update.startState) !== schemaOf(update.state)
+    needsRefresh: update =>
+      schemaOf(update.startState) !== schemaOf(update.state) || libraryOf(update.startState) !== libraryOf(update.state)
   }),
   hoverTooltip((view, pos) => ionHover(view.state, pos))
 ];
@@ -161,6 +183,7 @@ export function ionCellExtension(options: IIonCellOptions): Extension {
   const slot = options.schemas ?? null;
   return [
     schemaField.init(() => slot?.schema ?? null),
+    libraryField.init(() => slot?.fragments.value ?? []),
     mode.of(isIonCellText(options.initialText) ? ionCellEditing : []),
     EditorState.transactionExtender.of(transaction => {
       if (!transaction.docChanged || isIonCell(transaction.newDoc) === isActive(transaction.startState)) {
@@ -178,10 +201,12 @@ export function ionCellExtension(options: IIonCellOptions): Extension {
         }
       });
       const unsubscribe = slot?.subscribe(schema => view.dispatch({ effects: setSchema.of(schema) }));
+      const unsubscribeLibrary = slot?.fragments.subscribe(library => view.dispatch({ effects: setLibrary.of(library) }));
       return {
         destroy: () => {
           destroyed = true;
           unsubscribe?.();
+          unsubscribeLibrary?.();
         }
       };
     })

@@ -70,6 +70,7 @@ const editorPlugin: JupyterFrontEndPlugin<void> = {
         session: panel.sessionContext,
         onUpdate: update => {
           slot.set(update.schema);
+          slot.fragments.set(update.fragments);
           state.setLogin(update);
         },
         onRun: record => state.addRun(record),

@@ -10,7 +10,14 @@ export type StateListener = (state: NotebookIonState) => void;
 
 /** One notebook's login (schema, environment, identity) and the runs of its kernel session. */
 export class NotebookIonState {
-  private login: ISchemaUpdate = { schema: null, endpoint: null, environment: null, identity: null, history: null };
+  private login: ISchemaUpdate = {
+    schema: null,
+    endpoint: null,
+    environment: null,
+    identity: null,
+    fragments: [],
+    history: null
+  };
   private runs: IRunRecord[] = [];
   private readonly listeners = new Set<StateListener>();
 

@@ -1,7 +1,7 @@
 /**
- * Keeps one notebook's schema, login and run history in step with its kernel over the `ion_magic.schema`
- * comm: listens for the kernel's pushes, asks for the schema when a kernel becomes ready, and forgets it
- * when the kernel changes, restarts or dies.
+ * Keeps one notebook's schema, login, fragment library and run history in step with its kernel over the
+ * `ion_magic.schema` comm: listens for the kernel's pushes, asks for the schema when a kernel becomes ready,
+ * and forgets it when the kernel changes, restarts or dies.
  */
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
@@ -16,8 +16,15 @@ import {
   SchemaMessageError
 } from './schemaMessage';
 
-/** What the front end knows of a kernel that is gone: nothing, and no runs. */
-const NO_SCHEMA: ISchemaUpdate = { schema: null, endpoint: null, environment: null, identity: null, history: [] };
+/** What the front end knows of a kernel that is gone: nothing, no fragments and no runs. */
+const NO_SCHEMA: ISchemaUpdate = {
+  schema: null,
+  endpoint: null,
+  environment: null,
+  identity: null,
+  fragments: [],
+  history: []
+};
 const KERNEL_LOST: ReadonlySet<Kernel.Status> = new Set(['restarting', 'autorestarting', 'dead']);
 
 /** Options of {@link KernelSchemaLink}. */
@@ -26,7 +33,7 @@ export interface IKernelSchemaLinkOptions {
   session: ISessionContext;
   /** Called with every schema update (including `NO_SCHEMA` when the kernel goes away). */
   onUpdate: (update: ISchemaUpdate) => void;
-  /** Called with the record of every `%%ion` run the kernel reports. */
+  /** Called with the record of every run (`%%ion` or `%ion NAME`) the kernel reports. */
   onRun?: (record: IRunRecord) => void;
   /**
    * Whether to ask the kernel for its schema now. Asking a kernel without ion_magic makes it log an error,

@@ -1,13 +1,17 @@
 /**
  * The comm protocol between the kernel and the front end, on the front end's side (pure: no JupyterLab).
  *
- * Target `ion_magic.schema`. The kernel opens a comm with data `{schema, endpoint, environment, identity}`
- * whenever the login changes, and one with `{run: record}` after every `%%ion` run; the front end opens one
- * with `{request: "schema"}` when a kernel becomes ready, and the kernel answers with one login message that
- * also holds `history` (every run so far), or closes it when ion_magic is not loaded. `schema` is the `data`
- * of the standard introspection query (`{__schema: ...}`) or null. No token ever travels this way.
+ * Target `ion_magic.schema`. The kernel opens a comm with data
+ * `{schema, endpoint, fragments, environment, identity}` whenever the login or its fragment library
+ * (`fragments`, see libraryFragments.ts) changes, and one with `{run: record}` after every run of `%%ion` or
+ * `%ion NAME`; the front end opens one with `{request: "schema"}` when a kernel becomes ready, and the kernel
+ * answers with one login message that also holds `history` (every run so far), or closes it when ion_magic
+ * is not loaded. `schema` is the `data` of the standard introspection query (`{__schema: ...}`) or null.
+ * No token ever travels this way.
  */
 import { buildClientSchema, GraphQLSchema, IntrospectionQuery } from 'graphql';
+
+import { ILibraryFragment, readFragments } from './libraryFragments';
 
 export const COMM_TARGET = 'ion_magic.schema';
 
@@ -22,6 +26,8 @@ export interface ISchemaUpdate {
   environment: string | null;
   /** Who the login acts as, in words, when the kernel knows it. */
   identity: string | null;
+  /** The operations folder's fragments, for completion and checks of `...Name` spreads. */
+  fragments: ILibraryFragment[];
   /** The runs so far, when the message carries them (the answer to a request); null otherwise. */
   history: IRunRecord[] | null;
 }
@@ -36,7 +42,7 @@ export interface IRootRecord {
   stopped: string | null;
 }
 
-/** One `%%ion` run, as the kernel records it: never a token, a secret or a variable's value. */
+/** One run of `%%ion` or `%ion NAME`, as the kernel records it: never a token, a secret or a variable's value. */
 export interface IRunRecord {
   /** ISO 8601, UTC. */
   time: string;
@@ -98,7 +104,7 @@ export function readKernelMessage(data: unknown): KernelMessage {
 }
 
 /**
- * Read a `{schema, endpoint, environment, identity[, history]}` message. `schema: null` means no schema
+ * Read a `{schema, endpoint, fragments, environment, identity[, history]}` message. `schema: null` means no schema
  * (logged out): highlighting only.
  * Throws SchemaMessageError for anything else, including an introspection result graphql-js rejects.
  */
@@ -111,6 +117,7 @@ export function readSchemaUpdate(data: unknown): ISchemaUpdate {
     endpoint: stringOrNull(data.endpoint),
     environment: stringOrNull(data.environment),
     identity: stringOrNull(data.identity),
+    fragments: readFragments(data.fragments),
     history: Array.isArray(data.history) ? data.history.map(readRunRecord) : null
   };
   if (data.schema === null) {

@@ -4,31 +4,48 @@
  */
 import { GraphQLSchema } from 'graphql';
 
-export type SchemaListener = (schema: GraphQLSchema | null) => void;
+import { ILibraryFragment } from './libraryFragments';
 
-/** The schema of one notebook (null: not logged in, or unknown), with change notification. */
-export class SchemaSlot {
-  private current: GraphQLSchema | null = null;
-  private readonly listeners = new Set<SchemaListener>();
+export type Listener<T> = (value: T) => void;
+export type SchemaListener = Listener<GraphQLSchema | null>;
 
-  get schema(): GraphQLSchema | null {
+/** A value with change notification. */
+export class Slot<T> {
+  private readonly listeners = new Set<Listener<T>>();
+
+  constructor(private current: T) {}
+
+  get value(): T {
     return this.current;
   }
 
-  set(schema: GraphQLSchema | null): void {
-    if (schema === this.current) {
+  set(value: T): void {
+    if (value === this.current) {
       return;
     }
-    this.current = schema;
+    this.current = value;
     for (const listener of [...this.listeners]) {
-      listener(schema);
+      listener(value);
     }
   }
 
   /** Call `listener` on every change until the returned function is called. */
-  subscribe(listener: SchemaListener): () => void {
+  subscribe(listener: Listener<T>): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+}
+
+/** The schema of one notebook (null: not logged in, or unknown), and the kernel's fragment library. */
+export class SchemaSlot extends Slot<GraphQLSchema | null> {
+  readonly fragments = new Slot<readonly ILibraryFragment[]>([]);
+
+  constructor() {
+    super(null);
+  }
+
+  get schema(): GraphQLSchema | null {
+    return this.value;
   }
 }
 

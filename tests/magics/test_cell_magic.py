@@ -126,4 +126,12 @@ def test_status_and_schema_never_show_a_secret(shell, sandbox, capsys):
     assert sandbox.client_id in shown and "runs" in shown and "fields:" in shown
     assert sandbox.client_secret not in shown
     with pytest.raises(UsageError, match="Did you mean 'Run'"):
-        shell.run_line_magic("ion_schema", "run")
+        shell.run_line_magic("ion_schema", "Runn")
+
+
+def test_schema_finds_root_fields_and_searches(shell, capsys):
+    shell.run_line_magic("ion_schema", "runs")
+    assert capsys.readouterr().out.startswith("query Query.runs(")
+    shell.run_line_magic("ion_schema", "--search serialNumber")
+    found = capsys.readouterr().out
+    assert "PartInventory.serialNumber: String" in found and "input fields:" in found

@@ -58,6 +58,40 @@ def test_the_request_answer_holds_login_and_history(shell, ion):
     assert answer["history"] == channel.history and answer["history"][-1]["roots"][0]["field"] == "runs"
 
 
+HELD_RUNS = "{ runs(filters: {status: {eq: HOLD}}) { edges { node { id title } } } }"
+
+
+def test_a_saved_operation_and_a_cached_result_are_recorded_too(shell, ion, tmp_path, monkeypatch):
+    monkeypatch.setattr(shell.magics_manager.registry["IonMagic"], "operations_dir", str(tmp_path))
+    ion("--save first_run_ids --dry-run", "{ runs(first: 2) { edges { node { id } } } }")
+    shell.run_line_magic("ion", "first_run_ids --max-rows 1")
+    pulled = ion("--cache 1h", HELD_RUNS)
+    cached = ion("--cache 1h", HELD_RUNS)
+    saved, first, again = channel_of(shell).history[-3:]
+    assert saved["document"] == "%ion first_run_ids --max-rows 1"
+    [cut] = saved["roots"]
+    assert (cut["field"], cut["rows"], cut["complete"]) == ("runs", 1, False) and "--max-rows" in cut["stopped"]
+    assert first["document"] == again["document"] == f"%%ion --cache 1h\n{HELD_RUNS}"
+    assert first["roots"][0]["complete"] and 0 < len(cached) == len(pulled) == first["roots"][0]["rows"]
+    assert again["roots"] == [{"field": "runs", "rows": len(cached), "seconds": 0.0, "complete": True, "stopped": None}]
+
+
+def test_the_fragment_library_is_sent_with_the_whole_login(shell, ion, tmp_path, monkeypatch):
+    magic = shell.magics_manager.registry["IonMagic"]
+    sent: list[dict] = []
+    monkeypatch.setattr(magic.channel, "_send", sent.append)
+    monkeypatch.setattr(magic, "operations_dir", str(tmp_path))
+    ion("--save RunTitle", "fragment RunTitle on Run { title }")
+    shell.run_line_magic("ion_operations", "")
+    session = magic.session
+    login = {"schema": session.introspection, "endpoint": session.graphql_url,
+             "environment": session.environment, "identity": identity_of(session),
+             "fragments": [{"name": "RunTitle", "typeCondition": "Run", "text": "fragment RunTitle on Run { title }"}]}
+    assert sent == [login, login]
+    magic.channel.publish(session)
+    assert sent[-1] == login
+
+
 def test_logged_out_message_and_bounded_history():
     channel = SchemaChannel(in_kernel=False)
     comm = RecordingComm()
@@ -85,23 +119,20 @@ def test_identity_is_described_when_the_session_knows_it(shell):
     assert identity_of(type("Unknown", (), {"identity": None})()) is None
 
 
-class Stopped:
-    def __init__(self, message: str) -> None:
-        self.reason, self.message = "interrupted", message
-
-
-def test_run_roots_reads_why_a_root_is_incomplete(shell, ion):
+def test_run_roots_says_why_a_root_is_incomplete_or_failed(shell, ion):
     session = shell.magics_manager.registry["IonMagic"].session
-    from ion_magic.pipeline import QueryOptions
+    from ion_magic.errors import IonError
+    from ion_magic.paging import Stop
+    from ion_magic.pipeline import QueryOptions, RootFailure
 
-    outcome = session.run(session.plan("{ runs(first: 2) { edges { node { id } } } }"), QueryOptions(max_rows=2),
-                          None)
+    outcome = session.run(session.plan(HELD_RUNS), QueryOptions(), None)
     [root] = run_roots(outcome)
-    assert root == {"field": "runs", "rows": 2, "seconds": root["seconds"], "complete": True, "stopped": None}
-    result = outcome.results[0]
-    result.complete, result.interrupted = False, True
-    assert run_roots(outcome)[0]["stopped"] == "interrupted"
-    result.stopped = Stopped("interrupted after 2 rows")
-    assert run_roots(outcome)[0]["stopped"] == "interrupted after 2 rows"
-    result.stopped = {"reason": "max_rows", "message": "stopped at --max-rows 2"}
-    assert run_roots(outcome)[0]["stopped"] == "stopped at --max-rows 2"
+    rows = len(outcome.value)
+    assert root == {"field": "runs", "rows": rows, "seconds": root["seconds"], "complete": True, "stopped": None}
+    outcome.results[0].stopped = Stop("interrupted", f"interrupted after {rows} rows")
+    outcome.failures.append(RootFailure("parts", IonError("boom")))
+    assert run_roots(outcome) == [
+        {"field": "runs", "rows": rows, "seconds": root["seconds"], "complete": False,
+         "stopped": f"interrupted after {rows} rows"},
+        {"field": "parts", "rows": 0, "seconds": 0.0, "complete": False, "stopped": "failed, nothing kept"},
+    ]

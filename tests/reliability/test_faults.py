@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ion_magic.errors import TransportError
+from ion_magic.errors import IncompleteResultError, TransportError
 from ion_magic.sandbox import Faults, start_sandbox
 from ion_magic.session import IonSession
 
@@ -73,14 +73,15 @@ def test_fault_outlasting_the_retries_keeps_the_rows_already_received(big_sandbo
     session = session_for(big_sandbox, max_tries=1)
     big_sandbox.faults = Faults(rate_503=1.0, fail_every=5, graphql_only=True)  # every 5th request fails
     try:
-        partial = session.query("{ runs { edges { node { id } } } }", page_size=3, progress=False)
-    except TransportError:
-        pytest.fail("the rows already received must be returned, not dropped")
+        with pytest.raises(IncompleteResultError) as caught:  # never a partial frame returned silently
+            session.query("{ runs { edges { node { id } } } }", page_size=3, progress=False)
     finally:
         big_sandbox.faults = Faults()
+    partial = caught.value.value  # the rows already received are carried, not dropped
     meta = partial.attrs["ion"]
-    assert meta["complete"] is False and len(partial) > 0
-    rest = session.query("{ runs { edges { node { id } } } }", page_size=3, after=meta["end_cursor"],
+    assert meta["complete"] is False and meta["stopped"]["reason"] == "failed" and len(partial) > 0
+    assert caught.value.resume == {"runs": meta["resume"]} and "503" in caught.value.reasons["runs"]
+    rest = session.query("{ runs { edges { node { id } } } }", page_size=3, after=meta["resume"],
                          progress=False)
     whole = session.query("{ runs { edges { node { id } } } }", progress=False)
     assert partial["id"].tolist() + rest["id"].tolist() == whole["id"].tolist()

@@ -48,4 +48,4 @@ def test_adversarial_cells(text):
 
 def test_a_megabyte_cell_that_is_valid_is_planned():
     plan = prepare("{ runs { edges { node { id } } } }" + " " * 1_000_000, ION_LIKE, {}, QueryOptions())
-    assert plan.roots[0].paged
+    assert plan.roots[0].paging.follow

@@ -1,5 +1,5 @@
 import { describeRoots, NotebookIonState, statusText } from '../ionState';
-import { IRunRecord } from '../schemaMessage';
+import { IRunRecord, ISchemaUpdate } from '../schemaMessage';
 
 const record = (rows: number, complete = true): IRunRecord => ({
   time: '2026-12-01T15:00:00+00:00',
@@ -9,14 +9,18 @@ const record = (rows: number, complete = true): IRunRecord => ({
   variables: []
 });
 
+const login = (history: IRunRecord[] | null): ISchemaUpdate => ({
+  schema: null, endpoint: 'e', environment: 'sandbox', identity: 'Demo', fragments: [], history
+});
+
 describe('NotebookIonState', () => {
   it('keeps the login and the runs, and tells its listeners', () => {
     const state = new NotebookIonState();
     const seen: number[] = [];
     const stop = state.subscribe(changed => seen.push(changed.history.length));
-    state.setLogin({ schema: null, endpoint: 'e', environment: 'sandbox', identity: 'Demo', history: [record(1)] });
+    state.setLogin(login([record(1)]));
     state.addRun(record(2));
-    state.setLogin({ schema: null, endpoint: 'e', environment: 'sandbox', identity: 'Demo', history: null });
+    state.setLogin(login(null));
     expect(state.history.map(run => run.roots[0].rows)).toEqual([1, 2]);
     stop();
     state.addRun(record(3));

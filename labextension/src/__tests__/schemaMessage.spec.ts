@@ -14,15 +14,18 @@ describe('readSchemaUpdate', () => {
 
   it('reads a null schema (logged out) as no schema', () => {
     expect(readSchemaUpdate({ schema: null, endpoint: null })).toEqual({
-      schema: null, endpoint: null, environment: null, identity: null, history: null
+      schema: null, endpoint: null, environment: null, identity: null, fragments: [], history: null
     });
   });
 
-  it('reads the environment, the identity and the history of a login', () => {
+  it('reads the environment, the identity, the fragments and the history of a login', () => {
     const run = { time: 't', document: '%%ion\n{ a }', roots: [{ field: 'a', rows: 2, seconds: 0.5, complete: true, stopped: null }],
       environment: 'sandbox', variables: ['n'] };
-    const update = readSchemaUpdate({ schema: null, endpoint: 'x', environment: 'sandbox', identity: 'Demo', history: [run] });
-    expect(update).toEqual({ schema: null, endpoint: 'x', environment: 'sandbox', identity: 'Demo', history: [run] });
+    const fragments = [{ name: 'RunBasics', typeCondition: 'Run', text: 'fragment RunBasics on Run { id }' }];
+    const update = readSchemaUpdate({
+      schema: null, endpoint: 'x', environment: 'sandbox', identity: 'Demo', fragments, history: [run]
+    });
+    expect(update).toEqual({ schema: null, endpoint: 'x', environment: 'sandbox', identity: 'Demo', fragments, history: [run] });
   });
 
   it.each([
