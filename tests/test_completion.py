@@ -562,8 +562,9 @@ def option_names(magic: str) -> set[str]:
 
 def test_the_options_come_from_each_magics_own_parser():
     parsers = magic_parsers()
-    assert set(parsers) == {"%ion_login", "%ion_schema", "%%ion"}
-    assert {"--all", "--max-rows", "--after", "--explode", "--dry-run"} <= option_names("%%ion")
+    assert set(parsers) == {"%ion_login", "%ion_schema", "%%ion", "%ion", "%ion_cache"}
+    assert {"--all", "--max-rows", "--after", "--explode", "--dry-run", "--out", "--cache"} <= option_names("%%ion")
+    assert option_names("%ion") == option_names("%%ion") - {"--save"} | {"--operation"}
     assert {"--sandbox", "--env", "--client-id"} <= option_names("%ion_login")
     assert option_names("%ion_schema") == {"--search", "--refresh"}
     for magic, parser in parsers.items():
