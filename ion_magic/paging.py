@@ -255,6 +255,8 @@ def _fetch_single(send: Send, plan: RootPlan, sink: Sink, result: RootResult, ne
     result.pages = 1
     if plan.shape == "list" and value is not None and not isinstance(value, list):
         raise PagingViolation(f"{plan.response_key} is a {_json_type(value)}, not a list.")
+    if value is None and not result.server_errors:
+        result.notes.append(f"nothing found: the server answered {plan.response_key}: null")
     nodes = list(value or ()) if plan.shape == "list" else ([value] if value is not None else [])
     for index, node in enumerate(nodes):
         if node is not None and not isinstance(node, Mapping) and plan.selection is not None:
