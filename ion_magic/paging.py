@@ -508,7 +508,7 @@ class _Pull:
         if result.server_errors:
             result.stop("server_errors", "the server answered with errors (the data that came is kept)")
         if count < len(page.nodes):
-            result.stop("max_rows", f"cut at {self.max_rows:,} rows (--max-rows)")
+            result.stop("max_rows", self._cut_message())
             return False
         return True
 
@@ -529,13 +529,10 @@ class _Pull:
             result.stop("max_rows", f"the cell's `first` limits {self.plan.response_key} to one page; more rows "
                         "follow")
         elif page.has_next_page:
-            result.stop("max_rows", f"cut at {self.max_rows:,} rows (--max-rows)")
-        elif self.first_total is not None and self.first_total != self.sink.rows and not self.sink_is_exploded():
-            result.notes.append(f"the server announced {self.first_total:,} rows but ended after "
-                                f"{self.sink.rows:,}; its hasNextPage is what counts")
+            result.stop("max_rows", self._cut_message())
 
-    def sink_is_exploded(self) -> bool:
-        return getattr(self.sink, "nodes", self.sink.rows) != self.sink.rows
+    def _cut_message(self) -> str:
+        return f"cut at {self.max_rows:,} rows, as asked (max rows)"
 
     def _rows_wanted(self) -> int | None:
         return None if self.max_rows is None else self.max_rows - self.sink.rows
