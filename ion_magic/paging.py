@@ -351,7 +351,7 @@ class _Pull:
     def _run(self, pool: ThreadPoolExecutor, concurrency: int) -> None:
         result = self.result
         pending: deque[_Request] = deque([self._submit(pool, self.paging.start_cursor, None)])
-        window = 2  # requests in flight, counting the page being built; grows while the network is the wait
+        window = 2  # requests in flight by offset; grows up to `concurrency` while the network is the wait
         while pending:
             request = pending.popleft()
             started = time.perf_counter()
@@ -425,7 +425,7 @@ class _Pull:
         return _Request(after, size, slot, pool.submit(self.send, self.plan.document, variables))
 
     def _fill(self, pool: ThreadPoolExecutor, pending: deque[_Request], window: int) -> None:
-        while self.schedule is not None and len(pending) < window - 1:
+        while self.schedule is not None and len(pending) < window:
             slot = self.schedule.take()
             if slot is None:
                 return
