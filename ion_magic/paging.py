@@ -255,6 +255,8 @@ def _fetch_single(send: Send, plan: RootPlan, sink: Sink, result: RootResult, ne
     result.pages = 1
     if plan.shape == "list" and value is not None and not isinstance(value, list):
         raise PagingViolation(f"{plan.response_key} is a {_json_type(value)}, not a list.")
+    if value is None and not result.server_errors:
+        result.notes.append(f"nothing found: the server answered {plan.response_key}: null")
     nodes = list(value or ()) if plan.shape == "list" else ([value] if value is not None else [])
     for index, node in enumerate(nodes):
         if node is not None and not isinstance(node, Mapping) and plan.selection is not None:
@@ -349,7 +351,7 @@ class _Pull:
     def _run(self, pool: ThreadPoolExecutor, concurrency: int) -> None:
         result = self.result
         pending: deque[_Request] = deque([self._submit(pool, self.paging.start_cursor, None)])
-        window = 2  # requests in flight, counting the page being built; grows while the network is the wait
+        window = 2  # requests in flight by offset; grows up to `concurrency` while the network is the wait
         while pending:
             request = pending.popleft()
             started = time.perf_counter()
@@ -423,7 +425,7 @@ class _Pull:
         return _Request(after, size, slot, pool.submit(self.send, self.plan.document, variables))
 
     def _fill(self, pool: ThreadPoolExecutor, pending: deque[_Request], window: int) -> None:
-        while self.schedule is not None and len(pending) < window - 1:
+        while self.schedule is not None and len(pending) < window:
             slot = self.schedule.take()
             if slot is None:
                 return
@@ -506,7 +508,7 @@ class _Pull:
         if result.server_errors:
             result.stop("server_errors", "the server answered with errors (the data that came is kept)")
         if count < len(page.nodes):
-            result.stop("max_rows", f"cut at {self.max_rows:,} rows (--max-rows)")
+            result.stop("max_rows", self._cut_message())
             return False
         return True
 
@@ -527,13 +529,10 @@ class _Pull:
             result.stop("max_rows", f"the cell's `first` limits {self.plan.response_key} to one page; more rows "
                         "follow")
         elif page.has_next_page:
-            result.stop("max_rows", f"cut at {self.max_rows:,} rows (--max-rows)")
-        elif self.first_total is not None and self.first_total != self.sink.rows and not self.sink_is_exploded():
-            result.notes.append(f"the server announced {self.first_total:,} rows but ended after "
-                                f"{self.sink.rows:,}; its hasNextPage is what counts")
+            result.stop("max_rows", self._cut_message())
 
-    def sink_is_exploded(self) -> bool:
-        return getattr(self.sink, "nodes", self.sink.rows) != self.sink.rows
+    def _cut_message(self) -> str:
+        return f"cut at {self.max_rows:,} rows, as asked (max rows)"
 
     def _rows_wanted(self) -> int | None:
         return None if self.max_rows is None else self.max_rows - self.sink.rows

@@ -562,14 +562,16 @@ def option_names(magic: str) -> set[str]:
 
 def test_the_options_come_from_each_magics_own_parser():
     parsers = magic_parsers()
-    assert set(parsers) == {"%ion_login", "%ion_schema", "%%ion"}
-    assert {"--all", "--max-rows", "--after", "--explode", "--dry-run"} <= option_names("%%ion")
+    assert set(parsers) == {"%ion_login", "%ion_schema", "%%ion", "%ion", "%ion_cache"}
+    assert {"--all", "--max-rows", "--after", "--explode", "--dry-run", "--out", "--cache"} <= option_names("%%ion")
+    assert option_names("%ion") == option_names("%%ion") - {"--save"} | {"--operation"}
     assert {"--sandbox", "--env", "--client-id"} <= option_names("%ion_login")
     assert option_names("%ion_schema") == {"--search", "--refresh"}
     for magic, parser in parsers.items():
+        required = ["saved_name"] if magic == "%ion" else []  # %ion NAME: the name comes first
         for option in magic_options(parser):  # every option parses: the completions are real options
             if not option.takes_value:
-                parser.parse_args([option.name])
+                parser.parse_args([*required, option.name])
         assert "--help" not in option_names(magic) and "-h" not in option_names(magic)
 
 
