@@ -21,7 +21,7 @@ import httpx
 import orjson
 
 from .credentials import Credentials
-from .errors import AuthError, TransportError
+from .errors import AuthError, IonError, TransportError
 
 log = logging.getLogger("ion_magic.transport")
 
@@ -69,7 +69,11 @@ class Transport:
         self.policy = policy or RetryPolicy()
         self.faults_met: Counter[str] = Counter()
         self._sleep = sleep
-        self._lock = threading.Lock()  # pages may be fetched from several threads
+        # Two locks, never nested: renewal sends requests, and sending counts faults under `_counter_lock`.
+        self._renewal_lock = threading.Lock()  # one renewal at a time, however many page threads ask
+        self._counter_lock = threading.Lock()
+        self._renewals = 0  # renewals attempted; a waiter compares it to learn that one ran meanwhile
+        self._renewal_error: IonError | None = None  # how the last renewal failed, None when it worked
         self._client = httpx.Client(timeout=timeout, headers={"User-Agent": "ion-magic"})
 
     def close(self) -> None:
@@ -77,17 +81,27 @@ class Transport:
 
     # -- token -------------------------------------------------------------------------------------
     def _ensure_token(self, rejected: str | None = None) -> None:
-        """Refresh once, however many threads find the token stale or `rejected` at the same time."""
-        with self._lock:
+        """Refresh once, however many threads find the token stale or `rejected` at the same time; threads
+        that waited while a renewal failed get that renewal's error instead of trying again each."""
+        seen = self._renewals
+        with self._renewal_lock:
+            if self._renewals != seen and self._renewal_error is not None:
+                raise AuthError(str(self._renewal_error)) from None  # a fresh exception for each thread
             if rejected is not None and self.credentials.has_valid_token() \
                     and self.credentials.authorization() != rejected:
                 return  # another thread has refreshed it already
             if rejected is None and not self.credentials.needs_refresh():
                 return
-            self.refresh_token()
+            self._renewals += 1
+            try:
+                self.refresh_token()
+            except IonError as error:
+                self._renewal_error = error
+                raise
+            self._renewal_error = None
 
     def _count(self, failure: str) -> None:
-        with self._lock:
+        with self._counter_lock:
             self.faults_met[failure] += 1
 
     def refresh_token(self) -> None:
