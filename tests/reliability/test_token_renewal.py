@@ -98,6 +98,11 @@ class AuthAndApi:
         return Reply(200, json.dumps({"access_token": token, "expires_in": self.expires_in}).encode())
 
 
+@pytest.fixture(autouse=True)
+def private_schema_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("ION_MAGIC_CACHE_DIR", str(tmp_path / "schemas"))
+
+
 @pytest.fixture
 def server() -> Iterator[tuple[AuthAndApi, str]]:
     script = AuthAndApi()
