@@ -20,6 +20,7 @@ from .operation import (
     plan_operation,
     validate_cell,
 )
+from .options import CONCURRENCY, PAGE_SIZE
 from .paging import ProgressFactory, RootResult, Send, fetch_root, root_value
 
 
@@ -27,12 +28,12 @@ from .paging import ProgressFactory, RootResult, Send, fetch_root, root_value
 class QueryOptions:
     all: bool = False
     max_rows: int | None = None
-    page_size: int = 100
+    page_size: int = PAGE_SIZE
     after: str | None = None
     explode: str | None = None
     raw: bool = False
     allow_mutation: bool = False
-    concurrency: int = 4
+    concurrency: int = CONCURRENCY
 
     def paging(self) -> PagingOptions:
         return PagingOptions(page_size=self.page_size, all=self.all, max_rows=self.max_rows, after=self.after)

@@ -58,6 +58,12 @@ def _handler_class(handle: Handler, seen: list[Request]) -> type[BaseHTTPRequest
             self.end_headers()
             self.wfile.write(answer.body)
 
+        def do_CONNECT(self) -> None:  # a proxy's tunnel request: recorded, then refused
+            seen.append(Request("CONNECT", self.path, {k.lower(): v for k, v in self.headers.items()}, b""))
+            self.send_response(403)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
         def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read `seen`, not logs
             pass
 
