@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from graphql import GraphQLSchema
 
 from .credentials import Credentials, require_safe_url
@@ -54,16 +55,16 @@ class IonSession:
     def __init__(self, environment: str, api_url: str, auth_url: str, client_id: str, client_secret: str, *,
                  timeout: float = TIMEOUT, max_tries: int = MAX_TRIES,
                  max_response_bytes: int = MAX_RESPONSE_BYTES, schema_cache: SchemaCache | None = None,
-                 transport: Transport | None = None) -> None:
+                 http_transport: httpx.BaseTransport | None = None) -> None:
         self.environment = environment
         self.api_url = require_safe_url(api_url)
         self.auth_url = require_safe_url(auth_url)
         target = Environment(environment, self.auth_url, self.api_url)
         self.graphql_url = target.graphql_url
         self.credentials = Credentials(client_id, client_secret)
-        self.transport = transport or Transport(
-            target.graphql_url, target.token_url, self.api_url, self.credentials, timeout=timeout,
-            max_response_bytes=max_response_bytes, policy=RetryPolicy(max_tries=max_tries))
+        self.transport = Transport(target.graphql_url, target.token_url, self.api_url, self.credentials,
+                                   timeout=timeout, max_response_bytes=max_response_bytes,
+                                   policy=RetryPolicy(max_tries=max_tries), http_transport=http_transport)
         self.schema_cache = schema_cache or SchemaCache()
         self.introspection: dict[str, Any] | None = None
         self.schema: GraphQLSchema | None = None
@@ -183,7 +184,7 @@ class IonSession:
 # -- the one login path ------------------------------------------------------------------------------
 
 MAGIC_SPELLING = {"sandbox": "--sandbox", "env": "--env", "app": "--app", "urls": "--api-url/--auth-url",
-                  "client_id": "--client-id", "client_secret": "ION_CLIENT_SECRET or the prompt"}
+                  "client_id": "--client-id", "client_secret": "it at the prompt"}
 PYTHON_SPELLING = {"sandbox": "env='sandbox'", "env": "env=", "app": "app=", "urls": "api_url=/auth_url=",
                    "client_id": "client_id=", "client_secret": "client_secret="}
 WIDGET_SPELLING = {"sandbox": "the sandbox", "env": "Environment", "app": "ION address",
@@ -316,7 +317,7 @@ def resolve_credentials(request: LoginRequest, target: Target, environ: Mapping[
 def login(request: LoginRequest, *, environ: Mapping[str, str] = os.environ,
           ask_secret: Callable[[str], str] | None = None, **settings: Any) -> IonSession:
     """Resolve the target and the credentials, log in, and return the session; a failed login leaves nothing
-    open. `settings` go to IonSession (timeout, max_tries, max_response_bytes, schema_cache)."""
+    open. `settings` go to IonSession (timeout, max_tries, max_response_bytes, schema_cache, http_transport)."""
     target = resolve_target(request, environ)
     if target.environment == SANDBOX:
         if request.client_id or request.client_secret:

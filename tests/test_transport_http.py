@@ -165,3 +165,19 @@ def test_server_errors_that_quote_the_token_are_masked_before_anyone_keeps_them(
     shown = json.dumps(transport.execute("{ x }"))
     assert "tok-abcdefgh123" not in shown and "Zq8" not in shown
     assert "dG9rLWFiY2RlZmdoMTIz"[:12] not in shown and "********" in shown
+
+
+def test_a_session_takes_the_same_seam(tmp_path, monkeypatch):
+    """IonSession(http_transport=...) for exact cases above the transport: introspection refused, so the
+    schema and the identity are unknown, and a query still comes back."""
+    from ion_magic.session import IonSession
+
+    monkeypatch.setenv("ION_MAGIC_CACHE_DIR", str(tmp_path))
+    script = Script(("/token", token_reply()), ("/graphql", httpx.Response(200, json={"errors": [{"message": "no"}]})),
+                    ("/graphql", httpx.Response(200, json={"data": {"ping": "pong"}})))
+    session = IonSession("custom", "https://api.example.com", "https://auth.example.com", "client", SECRET,
+                         http_transport=httpx.MockTransport(script))
+    session.login()
+    assert session.schema is None and session.identity.describe() == "identity unknown"
+    assert session.query("{ ping }", progress=False)["ping"].tolist() == ["pong"]
+    assert str(script.requests[0].url) == "https://auth.example.com/realms/api-keys/protocol/openid-connect/token"
