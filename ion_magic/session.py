@@ -248,11 +248,14 @@ def resolve_target(request: LoginRequest, environ: Mapping[str, str] = os.enviro
         return Target(given.environment, given.api_url, given.auth_url, environment_credentials=same)
     if from_variables is not None:
         return from_variables
-    if any(environ.get(name) for name in LOGIN_VARIABLES):
+    given_credentials = [spelling[name] for name in ("client_id", "client_secret") if getattr(request, name)]
+    set_credentials = [name for name in LOGIN_VARIABLES if environ.get(name)]
+    if given_credentials or set_credentials:
         raise IonError(
-            "ION_CLIENT_ID/ION_CLIENT_SECRET are set but no ION environment is named, so it is not known where "
-            f"to send them. Set ION_APP_URL to your ION's address (e.g. app.firstresonance.io), or ION_ENV, or "
-            f"give {spelling['app']} or {spelling['env']}; for the embedded sandbox, give {spelling['sandbox']}.")
+            f"{' and '.join(given_credentials + set_credentials)} given but no ION environment is named, so it is "
+            "not known where to send the credentials. Set ION_APP_URL to your ION's address (e.g. "
+            f"app.firstresonance.io), or ION_ENV, or give {spelling['app']} or {spelling['env']}; for the "
+            f"embedded sandbox, give {spelling['sandbox']}.")
     return Target(SANDBOX, None, None, environment_credentials=False)
 
 

@@ -144,3 +144,8 @@ def test_a_failed_login_closes_its_session(monkeypatch):
         with pytest.raises(IonError, match="refused the login"):
             login(request, environ={})
     assert len(closed) == 1 and not closed[0].active
+
+
+def test_a_client_id_given_without_any_environment_is_an_error_not_a_sandbox_login():
+    with pytest.raises(IonError, match="--client-id given but no ION environment is named"):
+        target(client_id="mine")

@@ -172,7 +172,7 @@ def test_renewal_ahead_of_expiry_under_faults(server, concurrency):
     script.faults = ["503", None, "429", "drop", None, "502", None, "504", "503"]
     ids, problem = outcome_of(session, concurrency)
     assert problem == "" and ids == list(range(1, ROWS + 1)), problem
-    assert script.token_requests > ROWS // 3  # a renewal for (nearly) every page
+    assert script.faults == [] and script.token_requests > 5  # renewals met every fault queued
     script.fault_forever = "garbage"
     ids, problem = outcome_of(session, concurrency)  # a garbage answer fails the renewal: a clear error
     assert "without a token" in problem and (ids is None or ids == list(range(1, len(ids) + 1)))
