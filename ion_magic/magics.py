@@ -26,7 +26,8 @@ from .errors import IonError, IonValidationError, NotLoggedInError
 from .schema_channel import SchemaChannel
 
 if TYPE_CHECKING:
-    from .session import IonSession, LoginRequest
+    from .login import LoginRequest
+    from .session import IonSession
     from .widgets import LoginWidget
 
 NOT_LOGGED_IN = "Not logged in: run %ion_login (or %ion_login --sandbox to use the embedded ION sandbox)."
@@ -106,7 +107,7 @@ class IonMagic(Magics):
     def ion_login(self, line: str) -> LoginWidget | None:
         """Log in to ION: a widget, or with options no widget (the secret from ION_CLIENT_SECRET or a prompt).
         With no option at all, the widget is filled from the ION_* variables."""
-        from .session import LoginRequest
+        from .login import LoginRequest
         from .widgets import LoginWidget
 
         args = _arguments(self.ion_login, line)
@@ -128,7 +129,7 @@ class IonMagic(Magics):
     def _login(self, request: LoginRequest, ask_secret: Callable[[str], str] | None = None) -> str:
         """Log in as `request` says through the one login path; replaces any earlier login only once the new
         one works. Returns the status line."""
-        from .session import login
+        from .login import login
 
         session = login(request, ask_secret=ask_secret, timeout=self.timeout, max_tries=self.max_tries,
                         max_response_bytes=self.max_response_bytes)

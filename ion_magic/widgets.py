@@ -16,7 +16,7 @@ from traitlets import Unicode
 
 from .environments import CUSTOM, ENVIRONMENT_NAMES, SANDBOX, resolve_app
 from .errors import IonError
-from .session import WIDGET_SPELLING, LoginRequest, Target, resolve_target
+from .login import WIDGET_SPELLING, LoginRequest, Target, resolve_target
 
 
 class SecretBox(widgets.Password):

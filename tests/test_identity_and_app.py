@@ -14,7 +14,8 @@ from IPython.core.error import UsageError
 from ion_magic.environments import ENVIRONMENTS, TOKEN_PATH, resolve_app
 from ion_magic.errors import IonError
 from ion_magic.identity import UNKNOWN, Identity, identity_query
-from ion_magic.session import IonSession, LoginRequest, resolve_target
+from ion_magic.login import LoginRequest, resolve_target
+from ion_magic.session import IonSession
 
 from .scripted_server import Reply, scripted_server
 

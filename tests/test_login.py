@@ -8,14 +8,14 @@ import pytest
 import ion_magic
 from ion_magic.environments import ENVIRONMENTS
 from ion_magic.errors import IonError
-from ion_magic.sandbox import start_sandbox
-from ion_magic.session import (
+from ion_magic.login import (
     PYTHON_SPELLING,
     LoginRequest,
     login,
     resolve_credentials,
     resolve_target,
 )
+from ion_magic.sandbox import start_sandbox
 
 PRODUCTION = ENVIRONMENTS["production"]
 STAGING = ENVIRONMENTS["staging"]
@@ -134,7 +134,7 @@ def test_connect_with_no_variable_logs_in_to_the_sandbox_and_the_sandbox_refuses
 
 def test_a_failed_login_closes_its_session(monkeypatch):
     closed = []
-    from ion_magic import session as session_module
+    from ion_magic import session as session_module  # IonSession lives there
 
     original = session_module.IonSession.close
     monkeypatch.setattr(session_module.IonSession, "close", lambda self: closed.append(self) or original(self))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from ion_magic.errors import IonError
+from ion_magic.login import LoginRequest, login
 from ion_magic.network import https_proxies
 from ion_magic.sandbox import start_sandbox
-from ion_magic.session import LoginRequest, login
 
 from .scripted_server import Reply, scripted_server
 
