@@ -380,6 +380,6 @@ class IonMagic(Magics):
             if outcome.results or outcome.failures or outcome.cached:
                 self._print_summary(f"{outcome.summary()} → {args.var}", session, plan.cell.is_mutation)
             return None
-        if outcome.cached or options.out:  # say where the value came from, or where the rows went
+        if outcome.cached or options.out or plan.cell.is_mutation:  # from where, to where, or written where
             self._print_summary(outcome.summary(), session, plan.cell.is_mutation)
         return None if options.out else outcome.value

@@ -85,11 +85,34 @@ def fetch_{name}(client: httpx.Client, token: str) -> pd.DataFrame:
 '''
 
 
+MUTATION = '''
+
+MUTATION = {document}
+
+
+def apply_mutation(client: httpx.Client, token: str) -> dict:
+    """Every field of the mutation in one request, sent once: a write is never sent again on a failure."""
+    data = run_query(client, token, MUTATION, {variables})
+    frames = {{}}
+    for key, value in data.items():
+        rows = value if isinstance(value, list) else [value] if value is not None else []
+        frames[key] = pd.json_normalize(rows)
+    return frames
+'''
+
+
 def explain(plan: OperationPlan, *, api_url: str, token_url: str, graphql_url: str, client_id: str,
             max_rows: int | None = None) -> str:
     """A standalone script; it reads the secret from the environment and never contains it."""
     parts = [HEADER.format(title=plan.cell.name or "query", api_url=api_url, token_url=token_url,
                            graphql_url=graphql_url, client_id=client_id)]
+    if plan.mutation_document is not None:
+        parts.append(MUTATION.format(document=python_string(plan.mutation_document),
+                                     variables=json_literal(plan.variables)))
+        parts.append(f'\n\nif __name__ == "__main__":\n    with httpx.Client(timeout={TIMEOUT:g}) as client:\n'
+                     "        for key, frame in apply_mutation(client, get_token(client)).items():\n"
+                     "            print(key)\n            print(frame)\n")
+        return "".join(parts)
     names = []
     for root in plan.roots:
         name = _snake(root.response_key)
