@@ -11,10 +11,12 @@ from graphql import (
     DirectiveLocation,
     GraphQLDirective,
     GraphQLEnumType,
+    GraphQLInputObjectType,
     GraphQLInputType,
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
+    GraphQLScalarType,
     GraphQLSchema,
     GraphQLType,
     OperationType,
@@ -25,7 +27,6 @@ from graphql import (
     get_named_type,
     is_abstract_type,
     is_composite_type,
-    is_input_type,
     is_non_null_type,
     is_type_sub_type_of,
 )
@@ -113,8 +114,8 @@ def fragment_suggestions(
     suggestions = []
     for name, condition_name in fragments.items():
         condition = schema.get_type(condition_name)
-        overlap_known = is_composite_type(condition) and is_composite_type(parent)
-        if overlap_known and not do_types_overlap(schema, condition, parent):
+        if (is_composite_type(condition) and is_composite_type(parent)
+                and not do_types_overlap(schema, condition, parent)):
             continue
         description = condition.description if condition is not None else None
         suggestions.append(Suggestion(name, "type", condition_name, description or ""))
@@ -133,10 +134,11 @@ def composite_type_suggestions(schema: GraphQLSchema, within: GraphQLNamedType |
 
 
 def input_type_suggestions(schema: GraphQLSchema) -> list[Suggestion]:
+    """The named input types: scalars, enums and input objects."""
     return [
         Suggestion(name, "type", type_kind(named), named.description or "")
         for name, named in schema.type_map.items()
-        if not name.startswith("__") and is_input_type(named)
+        if not name.startswith("__") and isinstance(named, GraphQLScalarType | GraphQLEnumType | GraphQLInputObjectType)
     ]
 
 

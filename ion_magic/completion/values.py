@@ -12,12 +12,12 @@ from graphql import (
     GraphQLError,
     GraphQLInputObjectType,
     GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
     GraphQLSchema,
     GraphQLType,
     get_named_type,
-    get_nullable_type,
     is_input_type,
-    is_list_type,
     parse_type,
     type_from_ast,
 )
@@ -198,8 +198,9 @@ def input_object(location: GraphQLType | None) -> Entries:
 
 
 def list_item_type(location: GraphQLType | None) -> GraphQLType | None:
-    nullable = get_nullable_type(location)
-    return nullable.of_type if is_list_type(nullable) else None
+    """The item type when `location` is a list (possibly non-null), else None."""
+    nullable = location.of_type if isinstance(location, GraphQLNonNull) else location
+    return nullable.of_type if isinstance(nullable, GraphQLList) else None
 
 
 def resolve_input_type(schema: GraphQLSchema, parts: list[str]) -> GraphQLInputType | None:
