@@ -20,7 +20,7 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from traitlets import Bool, Enum, Float, Integer, TraitError, Unicode, validate
 
 from . import options as defaults
-from .cell_completer import register_ipython_completer, register_saved_name_completer
+from .completion.ipython import register_ipython_completer, register_saved_name_completer
 from .environments import ENVIRONMENT_NAMES, SANDBOX
 from .errors import IonError, IonValidationError, NotLoggedInError
 from .schema_channel import SchemaChannel

@@ -8,7 +8,7 @@ from IPython.core.completer import provisionalcompleter
 from IPython.core.error import UsageError
 
 from ion_magic import connect
-from ion_magic.cell_completer import register_saved_name_completer
+from ion_magic.completion.ipython import register_saved_name_completer
 from ion_magic.errors import IonError
 
 OPEN_RUNS = """query OpenRuns($status: RunStatus = IN_PROGRESS) {
