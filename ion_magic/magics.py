@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import getpass
-import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -20,15 +19,17 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from traitlets import Bool, Enum, Float, Integer, TraitError, Unicode, validate
 
-from .cell_completer import register_ipython_completer, register_saved_name_completer
-from .environments import CUSTOM, ENVIRONMENT_NAMES, SANDBOX
-from .errors import IonError, NotLoggedInError
+from . import options as defaults
+from .completion.ipython import register_ipython_completer, register_saved_name_completer
+from .environments import ENVIRONMENT_NAMES, SANDBOX
+from .errors import IonError, IonValidationError, NotLoggedInError
 from .schema_channel import SchemaChannel, run_roots
 
 if TYPE_CHECKING:
     from .library import ComposedDocument, OperationLibrary
+    from .login import LoginRequest
     from .session import IonSession
-    from .widgets import LoginRequest, LoginWidget
+    from .widgets import LoginWidget
 
 NOT_LOGGED_IN = "Not logged in: run %ion_login (or %ion_login --sandbox to use the embedded ION sandbox)."
 
@@ -83,6 +84,8 @@ def user_errors(method: Callable[..., Any]) -> Callable[..., Any]:
         except IonError as error:
             message = str(error)
             if self.session is not None:
+                if isinstance(error, IonValidationError):
+                    message += self.session.schema_note("%ion_schema --refresh")
                 message = self.session.credentials.redact(message)
             raise UsageError(message) from None
 
@@ -93,12 +96,17 @@ def user_errors(method: Callable[..., Any]) -> Callable[..., Any]:
 class IonMagic(Magics):
     """Query ION Factory OS from IPython. Options: %config IonMagic.<name> = value."""
 
-    page_size = Integer(100, help="`first` used when the magic pages a connection.").tag(config=True)
-    timeout = Float(60.0, help="Seconds to wait for one HTTP request.").tag(config=True)
-    max_tries = Integer(5, help="Tries per query request (retries on 429, 502-504, lost connections).").tag(config=True)
-    max_concurrency = Integer(4, help="Pages in flight at once when offset cursors allow it; 1: one at a time.").tag(
+    page_size = Integer(defaults.PAGE_SIZE, help="`first` used when the magic pages a connection.").tag(config=True)
+    timeout = Float(defaults.TIMEOUT, help="Seconds one HTTP request may take as a whole.").tag(config=True)
+    max_tries = Integer(defaults.MAX_TRIES,
+                        help="Tries per query request (retries on 429, 502-504, lost connections).").tag(config=True)
+    max_concurrency = Integer(defaults.CONCURRENCY,
+                              help="Pages in flight at once when offset cursors allow it; 1: one at a time.").tag(
         config=True)
-    show_progress = Bool(True, help="Show a progress bar when more than one page is fetched.").tag(config=True)
+    max_response_bytes = Integer(defaults.MAX_RESPONSE_BYTES,
+                                 help="Largest response body accepted, counted after decompression.").tag(config=True)
+    show_progress = Bool(defaults.SHOW_PROGRESS,
+                         help="Show a progress bar when more than one page is fetched.").tag(config=True)
     cache_ttl = Unicode("", help="Reuse a %%ion result pulled within this time (10m, 2h, 1d); empty: pull every "
                         "time. --cache TTL sets it for one cell.").tag(config=True)
     dtype_backend = Enum(["numpy_nullable", "pyarrow"], "numpy_nullable",
@@ -106,7 +114,7 @@ class IonMagic(Magics):
     operations_dir = Unicode("", help="Folder of saved operations and fragments (.graphql files); empty: "
                              "ION_OPERATIONS_DIR, else graphql/ under the working directory.").tag(config=True)
 
-    @validate("page_size", "max_tries", "max_concurrency")
+    @validate("page_size", "max_tries", "max_concurrency", "max_response_bytes")
     def _at_least_one(self, proposal: Any) -> int:
         if proposal["value"] < 1:
             raise TraitError(f"{proposal['trait'].name} must be at least 1")
@@ -133,75 +141,45 @@ class IonMagic(Magics):
         return {prefix + name: method.parser for kind, prefix in (("line", "%"), ("cell", "%%"))
                 for name, method in self.magics[kind].items() if hasattr(method, "parser")}
 
-    # -- login -------------------------------------------------------------------------------------
+    # -- login ----------------------------------------------------------------------------------------
     @magic_arguments()
+    @argument("--app", help="Your ION's address as the browser shows it, e.g. app.firstresonance.io.")
     @argument("--sandbox", action="store_true", help="Start the embedded ION sandbox and log in to it.")
-    @argument("--env", choices=ENVIRONMENT_NAMES, help="ION environment (default: ION_ENV).")
+    @argument("--env", choices=ENVIRONMENT_NAMES, help="ION environment by name (default: ION_ENV).")
     @argument("--client-id", help="API client id (default: ION_CLIENT_ID).")
-    @argument("--api-url", help="API base URL of any ION-compatible deployment (/graphql is appended).")
-    @argument("--auth-url", help="Auth server base URL (the Keycloak token path is appended).")
+    @argument("--api-url", help="API base URL of a custom deployment (/graphql is appended).")
+    @argument("--auth-url", help="Auth server base URL of a custom deployment (the token path is appended).")
     @line_magic
     @user_errors
     def ion_login(self, line: str) -> LoginWidget | None:
-        """Log in to ION: a widget, or with options no widget (the secret from ION_CLIENT_SECRET or a prompt)."""
-        from .widgets import LoginRequest, LoginWidget
+        """Log in to ION: a widget, or with options no widget (the secret from ION_CLIENT_SECRET or a prompt).
+        With no option at all, the widget is filled from the ION_* variables."""
+        from .login import LoginRequest
+        from .widgets import LoginWidget
 
         args = _arguments(self.ion_login, line)
-        if args.sandbox or args.env == SANDBOX:
-            print(self._login(LoginRequest(SANDBOX, "", "")))
-            return None
-        if args.env or args.client_id or args.api_url or args.auth_url:
-            client_id = args.client_id or os.environ.get("ION_CLIENT_ID")
-            if not client_id:
-                raise IonError("Give --client-id (or set ION_CLIENT_ID).")
-            environment = args.env or (CUSTOM if args.api_url or args.auth_url else os.environ.get("ION_ENV"))
-            if not environment:
-                raise IonError("Give --env NAME, or --api-url and --auth-url (or set ION_ENV).")
-            request = LoginRequest(environment, client_id, self._secret(client_id),
-                                   args.api_url or "", args.auth_url or "")
-            print(self._login(request))
-            return None
-        return LoginWidget(
-            self._login,
-            environment=os.environ.get("ION_ENV", SANDBOX) if os.environ.get("ION_ENV") in ENVIRONMENT_NAMES
-            else SANDBOX,
-            client_id=os.environ.get("ION_CLIENT_ID", ""),
-            api_url=os.environ.get("ION_API_URL", ""),
-            auth_url=os.environ.get("ION_AUTH_URL", ""),
-        )
+        if not (args.app or args.sandbox or args.env or args.client_id or args.api_url or args.auth_url):
+            return LoginWidget(self._login)
+        request = LoginRequest(sandbox=args.sandbox, env=args.env, app=args.app, api_url=args.api_url,
+                               auth_url=args.auth_url, client_id=args.client_id)
+        print(self._login(request, ask_secret=self._ask_secret))
+        return None
 
-    def _secret(self, client_id: str) -> str:
-        secret = os.environ.get("ION_CLIENT_SECRET")
-        if secret:
-            return secret
+    @staticmethod
+    def _ask_secret(client_id: str) -> str:
         try:
-            secret = getpass.getpass(f"Client secret for {client_id}: ")
+            return getpass.getpass(f"Client secret for {client_id}: ")
         except (StdinNotImplementedError, EOFError, OSError):
             raise IonError("No client secret: set ION_CLIENT_SECRET, or run %ion_login where a prompt can be "
                            "answered, or use the %ion_login widget.") from None
-        if not secret:
-            raise IonError("No client secret was given.")
-        return secret
 
-    def _login(self, request: LoginRequest) -> str:
-        """Log in as `request` says; replaces any earlier login. Returns the status line."""
-        from .session import IonSession, embedded_sandbox, resolve_target
+    def _login(self, request: LoginRequest, ask_secret: Callable[[str], str] | None = None) -> str:
+        """Log in as `request` says through the one login path; replaces any earlier login only once the new
+        one works. Returns the status line."""
+        from .login import login
 
-        client_id, secret = request.client_id, request.client_secret
-        if request.environment == SANDBOX:
-            sandbox = embedded_sandbox()
-            client_id, secret = sandbox.client_id, sandbox.client_secret
-        elif not client_id or not secret:
-            raise IonError("Both the client id and the client secret are needed.")
-        name, api_url, auth_url = resolve_target(request.environment, api_url=request.api_url or None,
-                                                 auth_url=request.auth_url or None)
-        session = IonSession(name, api_url, auth_url, client_id, secret, timeout=self.timeout,
-                             max_tries=self.max_tries)
-        try:
-            session.login()
-        except BaseException:
-            session.close()
-            raise
+        session = login(request, ask_secret=ask_secret, timeout=self.timeout, max_tries=self.max_tries,
+                        max_response_bytes=self.max_response_bytes)
         if self.session is not None:
             self.session.close()
         self.session = session
@@ -218,8 +196,22 @@ class IonMagic(Magics):
         else:
             mutations = len(schema.mutation_type.fields) if schema.mutation_type else 0
             known = f"schema: {len(schema.query_type.fields)} queries, {mutations} mutations"
-        return (f"Logged in to {session.environment} ({session.graphql_url}) as client {session.client_id}; "
-                f"the token expires at {expires} (in {left / 60:.0f} min) and is renewed as needed; {known}.")
+        return (f"Logged in to {session.environment} ({session.graphql_url}) as client {session.client_id}, "
+                f"acting as {session.identity.describe()}; the token expires at {expires} "
+                f"(in {left / 60:.0f} min) and is renewed as needed; {known}.")
+
+    @staticmethod
+    def _where(session: IonSession, is_mutation: bool) -> str:
+        """The tag a summary line ends with: the environment unless it is the sandbox; for a mutation, the
+        environment and the organization always."""
+        if is_mutation:
+            organization = session.identity.organization or "unknown"
+            return f"  [{session.environment}, organization {organization}]"
+        return "" if session.environment == SANDBOX else f"  [{session.environment}]"
+
+    def _print_summary(self, summary: str, session: IonSession, is_mutation: bool) -> None:
+        where = self._where(session, is_mutation)
+        print("\n".join(line + where for line in summary.splitlines()))
 
     @line_magic
     def ion_logout(self, line: str = "") -> None:
@@ -391,8 +383,8 @@ class IonMagic(Magics):
         if args.var:
             self.shell.user_ns[args.var] = outcome.value
             if outcome.results or outcome.failures or outcome.cached:
-                print(f"{outcome.summary()} → {args.var}")
+                self._print_summary(f"{outcome.summary()} → {args.var}", session, plan.cell.is_mutation)
             return None
-        if outcome.cached or options.out:  # say where the value came from, or where the rows went
-            print(outcome.summary())
+        if outcome.cached or options.out or plan.cell.is_mutation:  # from where, to where, or written where
+            self._print_summary(outcome.summary(), session, plan.cell.is_mutation)
         return None if options.out else outcome.value

@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, Literal, Protocol
 
+from .cursors import decode_offset, encode_offset
 from .errors import IonError, ServerError, describe_graphql_errors
 from .nested import NESTED_PAGE_INFO_ALIAS, Cut, Refetch, unwrap
 from .operation import PAGE_INFO_ALIAS, Paging, RootPlan
-from .parallel import DataMoved, OffsetSchedule, PageSlot, check_page, decode_offset, encode_offset
+from .parallel import DataMoved, OffsetSchedule, PageSlot, check_page
 
 Send = Callable[[str, dict[str, Any]], dict[str, Any]]
 StopReason = Literal["interrupted", "failed", "server_errors", "max_rows", "nested_incomplete", "broken_paging"]

@@ -9,35 +9,17 @@ and the caller fetches again one page at a time.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from typing import Any
 
-OFFSET_PREFIX = "arrayconnection:"
+from .cursors import decode_offset, encode_offset
+
 # A totalCount above this is taken for a lie (or a table no notebook should pull page by page).
 MAX_TRUSTED_TOTAL = 100_000_000
 
 
 class DataMoved(Exception):
     """The connection changed while it was being pulled (rows added or removed)."""
-
-
-def decode_offset(cursor: Any) -> int | None:
-    """The offset inside a graphene/graphql-relay cursor, or None for any other cursor format."""
-    if not isinstance(cursor, str):
-        return None
-    try:
-        text = base64.b64decode(cursor, validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    if not text.startswith(OFFSET_PREFIX) or not text[len(OFFSET_PREFIX):].isdigit():
-        return None
-    return int(text[len(OFFSET_PREFIX):])
-
-
-def encode_offset(offset: int) -> str:
-    return base64.b64encode(f"{OFFSET_PREFIX}{offset}".encode()).decode()
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from .operation import (
     plan_operation,
     validate_cell,
 )
+from .options import CONCURRENCY, PAGE_SIZE
 from .output import OutputSink, OutputTarget, OutputWriter, ResumeRecord, Written, fingerprint
 from .paging import ProgressFactory, RootResult, Send, Sink, fetch_root
 from .result_cache import describe_age
@@ -38,12 +39,12 @@ from .result_cache import describe_age
 class QueryOptions:
     all: bool = False
     max_rows: int | None = None
-    page_size: int = 100
+    page_size: int = PAGE_SIZE
     after: str | Sequence[str] | Mapping[str, str] | None = None
     explode: tuple[str, ...] = ()  # a chain of list paths, e.g. ("steps", "steps.fields")
     raw: bool = False
     allow_mutation: bool = False
-    concurrency: int = 4
+    concurrency: int = CONCURRENCY
     out: str | None = None  # write the rows to files as they arrive (see output.py)
     overwrite: bool = False  # replace an existing output
     resume: bool = False  # continue an incomplete output from its resume record

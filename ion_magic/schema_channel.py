@@ -19,16 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .pipeline import QueryOutcome
+    from .session import IonSession
 
 TARGET = "ion_magic.schema"
 HISTORY_LIMIT = 200  # records kept for a front end that (re)connects; older ones are dropped
 
 
-def identity_of(session: Any) -> str | None:
-    """Who the session acts as, in words, when the session knows it; None otherwise."""
-    identity = getattr(session, "identity", None)
-    describe = getattr(identity, "describe", None)
-    return describe() if callable(describe) else None
+def identity_of(session: IonSession) -> str | None:
+    """Who the session acts as, in words, when the API said; None otherwise (no "identity unknown" shown)."""
+    return session.identity.describe() if session.identity.known else None
 
 
 def run_roots(outcome: QueryOutcome) -> list[dict[str, Any]]:

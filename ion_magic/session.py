@@ -2,30 +2,35 @@
 
 `connect()` gives the same pipeline as the `%%ion` magic without IPython:
 
-    session = ion_magic.connect()                # the embedded sandbox
+    session = ion_magic.connect(app="app.firstresonance.io")   # ION_CLIENT_ID / ION_CLIENT_SECRET
     runs = session.query("{ runs { edges { node { id title status } } } }")
+
+Every way of logging in (`connect()`, each form of `%ion_login`, the widget) goes through `login.login()`.
 """
 
 from __future__ import annotations
 
 import atexit
-import os
 import threading
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pandas as pd
 from graphql import GraphQLSchema
 
 from .credentials import Credentials, require_safe_url
-from .environments import CUSTOM, SANDBOX, Environment, resolve_environment
-from .errors import IncompleteResultError, IncompleteResultWarning, IonError, NotLoggedInError
+from .environments import Environment
+from .errors import IncompleteResultError, IncompleteResultWarning, IonValidationError, NotLoggedInError
+from .identity import UNKNOWN, Identity, fetch_identity
 from .operation import OperationPlan
+from .options import CONCURRENCY, MAX_RESPONSE_BYTES, MAX_TRIES, PAGE_SIZE, TIMEOUT
 from .paging import ProgressFactory
 from .pipeline import QueryOptions, QueryOutcome, prepare, run
 from .result_cache import ResultCache, default_results_dir, parse_ttl
-from .schema import INTROSPECTION_QUERY, SchemaCache, schema_from_introspection
+from .schema import CachedSchema, SchemaCache, age_in_words, introspect, schema_from_introspection
 from .transport import RetryPolicy, Transport
 
 _sandbox_lock = threading.Lock()
@@ -50,7 +55,9 @@ class IonSession:
     operations_dir: str | Path | None = None  # saved operations and fragments; None: ION_OPERATIONS_DIR, ./graphql
 
     def __init__(self, environment: str, api_url: str, auth_url: str, client_id: str, client_secret: str, *,
-                 timeout: float = 60.0, max_tries: int = 5, schema_cache: SchemaCache | None = None) -> None:
+                 timeout: float = TIMEOUT, max_tries: int = MAX_TRIES,
+                 max_response_bytes: int = MAX_RESPONSE_BYTES, schema_cache: SchemaCache | None = None,
+                 http_transport: httpx.BaseTransport | None = None) -> None:
         self.environment = environment
         self.api_url = require_safe_url(api_url)
         self.auth_url = require_safe_url(auth_url)
@@ -58,11 +65,14 @@ class IonSession:
         self.graphql_url = target.graphql_url
         self.credentials = Credentials(client_id, client_secret)
         self.transport = Transport(target.graphql_url, target.token_url, self.api_url, self.credentials,
-                                   timeout=timeout, policy=RetryPolicy(max_tries=max_tries))
+                                   timeout=timeout, max_response_bytes=max_response_bytes,
+                                   policy=RetryPolicy(max_tries=max_tries), http_transport=http_transport)
         self.schema_cache = schema_cache or SchemaCache()
         self.result_cache = ResultCache(default_results_dir())
         self.introspection: dict[str, Any] | None = None
         self.schema: GraphQLSchema | None = None
+        self.schema_saved_at: float | None = None  # when the schema in use was cached; None: introspected now
+        self.identity: Identity = UNKNOWN
         self.active = True
 
     def __repr__(self) -> str:
@@ -73,9 +83,11 @@ class IonSession:
         return self.credentials.client_id
 
     def login(self) -> None:
-        """Get a token with the client-credentials grant, then the schema (from the cache when there)."""
+        """Get a token with the client-credentials grant, then the schema (from the cache while it is fresh),
+        then who the token acts as."""
         self.transport.refresh_token()
         self.load_schema()
+        self.identity = fetch_identity(self.schema, self.transport.execute)
 
     def logout(self) -> None:
         self.active = False
@@ -84,16 +96,24 @@ class IonSession:
         self.schema = self.introspection = None
 
     def load_schema(self, refresh: bool = False) -> GraphQLSchema | None:
-        """Introspect once per endpoint (cached on disk); None when the server refuses introspection."""
-        introspection = None if refresh else self.schema_cache.load(self.graphql_url)
-        if introspection is None:
-            response = self.transport.execute(INTROSPECTION_QUERY)
-            introspection = response.get("data") if not response.get("errors") else None
+        """Introspect unless a fresh enough cached schema is there; None when the server refuses introspection."""
+        cached = None if refresh else self.schema_cache.load(self.graphql_url)
+        if cached is None or cached.stale:
+            introspection = introspect(self.transport.execute)
             if introspection:
                 self.schema_cache.save(self.graphql_url, introspection)
-        self.introspection = introspection
-        self.schema = schema_from_introspection(introspection)
+            cached = CachedSchema(introspection, None) if introspection or cached is None else cached
+        self.introspection = cached.introspection
+        self.schema_saved_at = cached.saved_at
+        self.schema = schema_from_introspection(cached.introspection)
         return self.schema
+
+    def schema_note(self, refresh_hint: str) -> str:
+        """For a validation error: how old the cached schema is, and how to refresh it ("" when fresh)."""
+        if self.schema_saved_at is None:
+            return ""
+        return (f"\n(Checked against the schema cached {age_in_words(self.schema_saved_at)}; if ION changed "
+                f"since, refresh it with {refresh_hint} and run again.)")
 
     def plan(self, text: str, variables: Mapping[str, Any] | None = None,
              options: QueryOptions | None = None, *, line_offset: int = 1,
@@ -105,8 +125,12 @@ class IonSession:
         composed = compose_text(text, self.schema, self.operations_dir, line_offset=line_offset)
         for note in composed.notes:
             warnings.warn(note, stacklevel=3)
-        return prepare(composed.text, self.schema, variables or {}, options or QueryOptions(), line_offset=line_offset,
-                       strict_variables=strict_variables)
+        try:
+            return prepare(composed.text, self.schema, variables or {}, options or QueryOptions(),
+                           line_offset=line_offset, strict_variables=strict_variables)
+        except IonValidationError as error:
+            raise IonValidationError(str(error) + self.schema_note("session.load_schema(refresh=True)")) \
+                from None
 
     def run(self, plan: OperationPlan, options: QueryOptions,
             progress_factory: ProgressFactory | None = None) -> QueryOutcome:
@@ -125,10 +149,20 @@ class IonSession:
                                           operation_name=plan.cell.name)
 
         outcome = run(plan, send, options, endpoint=self.graphql_url, progress_factory=progress_factory)
+        self._stamp(outcome)
         if key is not None and outcome.complete:
             frames = {result.plan.response_key: result.frame for result in outcome.results}
             self.result_cache.save(key, plan.cell.name or ", ".join(frames), frames)
         return outcome
+
+    def _stamp(self, outcome: QueryOutcome) -> None:
+        """Record where each frame came from (never the token); server text in it is masked."""
+        for result in outcome.results:
+            frame = getattr(result, "frame", None)
+            meta = frame.attrs.get("ion") if isinstance(frame, pd.DataFrame) else None
+            if isinstance(meta, dict):
+                meta.update(environment=self.environment, organization=self.identity.organization)
+                frame.attrs["ion"] = self.credentials.redact_value(meta)
 
     def _cache_key(self, plan: OperationPlan, options: QueryOptions) -> str | None:
         """The result cache's key, or None when this result is not to be cached (mutations, files, raw)."""
@@ -140,11 +174,12 @@ class IonSession:
                                plan.variables, shaping)
 
     def query(self, text: str, variables: Mapping[str, Any] | None = None, *, all: bool = False,
-              max_rows: int | None = None, page_size: int = 100, after: str | Mapping[str, str] | None = None,
-              explode: str | Sequence[str] | None = None, raw: bool = False, allow_mutation: bool = False,
-              concurrency: int = 4, progress: bool = True, strict: bool = True, out: str | None = None,
-              overwrite: bool = False, resume: bool = False, cache: str | float | None = None,
-              refresh: bool = False, dtype_backend: str = "numpy_nullable") -> Any:
+              max_rows: int | None = None, page_size: int = PAGE_SIZE,
+              after: str | Mapping[str, str] | None = None, explode: str | Sequence[str] | None = None,
+              raw: bool = False, allow_mutation: bool = False, concurrency: int = CONCURRENCY,
+              progress: bool = True, strict: bool = True, out: str | None = None, overwrite: bool = False,
+              resume: bool = False, cache: str | float | None = None, refresh: bool = False,
+              dtype_backend: str = "numpy_nullable") -> Any:
         """Run one GraphQL operation; return a DataFrame (a dict of them for several root fields).
 
         `variables` are exactly the operation's: a name it does not declare is an error. An incomplete
@@ -176,13 +211,21 @@ class IonSession:
         """What %ion_status shows: never a secret."""
         return {
             "environment": self.environment,
+            "identity": self.identity.describe(),
             "api_url": self.api_url,
             "graphql_url": self.graphql_url,
             "client_id": self.client_id,
             "token_valid": self.credentials.has_valid_token(),
             "token_expires_in_s": round(self.credentials.seconds_left()),
-            "schema": "loaded" if self.schema is not None else "unknown (introspection refused)",
+            "schema": self._schema_state(),
         }
+
+    def _schema_state(self) -> str:
+        if self.schema is None:
+            return "unknown (introspection refused)"
+        if self.schema_saved_at is None:
+            return "loaded"
+        return f"loaded from the cache (saved {age_in_words(self.schema_saved_at)})"
 
     def close(self) -> None:
         self.logout()
@@ -198,40 +241,15 @@ def _incomplete_message(reasons: dict[str, str], resume: dict[str, str | None]) 
     return "\n".join(lines)
 
 
-def resolve_target(env: str | None = None, *, api_url: str | None = None, auth_url: str | None = None,
-                   environ: Mapping[str, str] = os.environ) -> tuple[str, str, str]:
-    """(environment name, API URL, auth URL) from the arguments, else ION_* variables; sandbox by default."""
-    api_url = api_url or environ.get("ION_API_URL")
-    auth_url = auth_url or environ.get("ION_AUTH_URL")
-    name = env or (CUSTOM if api_url or auth_url else environ.get("ION_ENV") or SANDBOX)
-    if name == SANDBOX:
-        sandbox = embedded_sandbox()
-        return SANDBOX, sandbox.api_url, sandbox.auth_url
-    if name == CUSTOM:
-        if not (api_url and auth_url):
-            raise IonError("A custom deployment needs both --api-url and --auth-url (or ION_API_URL and "
-                           "ION_AUTH_URL).")
-        return CUSTOM, api_url, auth_url
-    try:
-        known = resolve_environment(name)
-    except ValueError as error:
-        raise IonError(str(error)) from None
-    return name, api_url or known.api_url, auth_url or known.auth_url
+def connect(env: str | None = None, *, app: str | None = None, client_id: str | None = None,
+            client_secret: str | None = None, api_url: str | None = None, auth_url: str | None = None,
+            timeout: float = TIMEOUT, max_tries: int = MAX_TRIES,
+            max_response_bytes: int = MAX_RESPONSE_BYTES) -> IonSession:
+    """Log in and return a session: to `app` (your ION's address), `env`, or a custom `api_url`+`auth_url`;
+    with none of them, to what ION_APP_URL / ION_ENV / ION_API_URL+ION_AUTH_URL name; with no ION_*
+    variable at all, to the embedded sandbox. The secret: `client_secret`, else ION_CLIENT_SECRET."""
+    from .login import PYTHON_SPELLING, LoginRequest, login
 
-
-def connect(env: str | None = None, *, client_id: str | None = None, client_secret: str | None = None,
-            api_url: str | None = None, auth_url: str | None = None, timeout: float = 60.0,
-            max_tries: int = 5) -> IonSession:
-    """Log in and return a session. With no arguments: ION_* environment variables, else the sandbox."""
-    name, api, auth = resolve_target(env, api_url=api_url, auth_url=auth_url)
-    if name == SANDBOX:
-        sandbox = embedded_sandbox()
-        client_id, client_secret = sandbox.client_id, sandbox.client_secret
-    client_id = client_id or os.environ.get("ION_CLIENT_ID")
-    client_secret = client_secret or os.environ.get("ION_CLIENT_SECRET")
-    if not client_id or not client_secret:
-        raise IonError("Missing credentials: pass client_id and client_secret, or set ION_CLIENT_ID and "
-                       "ION_CLIENT_SECRET.")
-    session = IonSession(name, api, auth, client_id, client_secret, timeout=timeout, max_tries=max_tries)
-    session.login()
-    return session
+    request = LoginRequest(env=env, app=app, api_url=api_url, auth_url=auth_url, client_id=client_id,
+                           client_secret=client_secret, spelling=PYTHON_SPELLING)
+    return login(request, timeout=timeout, max_tries=max_tries, max_response_bytes=max_response_bytes)

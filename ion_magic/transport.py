@@ -3,39 +3,62 @@
 The retry policy lives here and nowhere else. Queries are retried on connection errors, read timeouts,
 dropped connections, 429 (Retry-After honoured), 502, 503 and 504. A mutation is retried only when the
 connection was never made, so a write can never happen twice because of a retry.
+
+Every request has a deadline (`timeout` for the whole request, not for each read) and a size limit on its
+body counted after decompression, read as a stream: a server that drips bytes or answers with a gzip bomb
+costs a bounded time and memory. Whatever goes wrong below this module leaves it as an `IonError` raised
+from a frame that holds no header, form or token.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import random
 import threading
 import time
+import zlib
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import httpx
 import orjson
 
 from .credentials import Credentials
-from .errors import AuthError, TransportError
+from .errors import AuthError, IonError, TransportError
+from .options import MAX_RESPONSE_BYTES, MAX_TRIES, TIMEOUT
 
 log = logging.getLogger("ion_magic.transport")
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+class DeadlineExceeded(Exception):
+    """The whole request took longer than the transport's timeout (however fast each read was)."""
+
+
+class ResponseTooLarge(Exception):
+    """The body grew past the limit once decompressed."""
+
+
+class UndecodableBody(Exception):
+    """The body's Content-Encoding is not one we asked for, or its compressed stream is broken."""
+
+
 # Failures where the request may have reached the server: retried for queries only.
 UNCERTAIN_ERRORS = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.RemoteProtocolError, httpx.ReadError,
-                    httpx.WriteError)
+                    httpx.WriteError, DeadlineExceeded)
 # Failures before anything was sent: safe to retry even for a mutation.
 UNSENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+ACCEPTED_ENCODINGS = "gzip, deflate"  # decoded here with a bounded output, chunk by chunk
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    max_tries: int = 5
+    max_tries: int = MAX_TRIES
     backoff_base: float = 0.5
     backoff_max: float = 20.0
     retry_after_max: float = 120.0
@@ -48,8 +71,43 @@ class RetryPolicy:
         return backoff
 
 
+@dataclass(frozen=True)
+class Reply:
+    """A whole HTTP answer, read within the deadline and the size limit."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes = field(repr=False)
+    authorization: str | None = field(default=None, repr=False)  # the header the request carried
+
+
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def at_boundary(method: Method) -> Method:
+    """Let only IonErrors out, raised afresh here: no frame below (holding a header, a form, a token) stays
+    in the traceback, and no third-party message (which may quote a header) reaches the user."""
+
+    @functools.wraps(method)
+    def guarded(self: Transport, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except IonError as error:
+            if len(error.args) == 1:
+                error.args = (self.credentials.redact(str(error)),)
+            raise error.with_traceback(None) from None
+        except Exception as error:  # the boundary: anything else becomes one clear error
+            message = f"Talking to {self.graphql_url} failed unexpectedly ({type(error).__name__})."
+        raise TransportError(message) from None
+
+    return guarded  # type: ignore[return-value]
+
+
 class Transport:
-    """Sends GraphQL requests for one login. `faults_met` counts what the retries absorbed."""
+    """Sends GraphQL requests for one login. `faults_met` counts what the retries absorbed.
+
+    Pass `client` (an httpx.Client) or `http_transport` (e.g. `httpx.MockTransport(handler)`) to choose how
+    requests travel; by default a client following `network_client`'s policy."""
 
     def __init__(
         self,
@@ -58,67 +116,97 @@ class Transport:
         audience: str,
         credentials: Credentials,
         *,
-        timeout: float = 60.0,
+        timeout: float = TIMEOUT,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        client: httpx.Client | None = None,
+        http_transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.graphql_url = graphql_url
         self.token_url = token_url
         self.audience = audience
         self.credentials = credentials
+        self.timeout = timeout
+        self.max_response_bytes = max_response_bytes
         self.policy = policy or RetryPolicy()
         self.faults_met: Counter[str] = Counter()
         self._sleep = sleep
-        self._lock = threading.Lock()  # pages may be fetched from several threads
-        self._client = httpx.Client(timeout=timeout, headers={"User-Agent": "ion-magic"})
+        # Two locks, never nested: renewal sends requests, and sending counts faults under `_counter_lock`.
+        self._renewal_lock = threading.Lock()  # one renewal at a time, however many page threads ask
+        self._counter_lock = threading.Lock()
+        self._renewals = 0  # renewals attempted; a waiter compares it to learn that one ran meanwhile
+        self._renewal_error: IonError | None = None  # how the last renewal failed, None when it worked
+        if client is None:
+            from .network import network_client
+
+            client = network_client((graphql_url, token_url), http_transport)
+        self._client = client
 
     def close(self) -> None:
         self._client.close()
 
     # -- token -------------------------------------------------------------------------------------
     def _ensure_token(self, rejected: str | None = None) -> None:
-        """Refresh once, however many threads find the token stale or `rejected` at the same time."""
-        with self._lock:
+        """Refresh once, however many threads find the token stale or `rejected` at the same time; threads
+        that waited while a renewal failed get that renewal's error instead of trying again each."""
+        seen = self._renewals
+        with self._renewal_lock:
+            if self._renewals != seen and self._renewal_error is not None:
+                raise AuthError(str(self._renewal_error)) from None  # a fresh exception for each thread
             if rejected is not None and self.credentials.has_valid_token() \
                     and self.credentials.authorization() != rejected:
                 return  # another thread has refreshed it already
             if rejected is None and not self.credentials.needs_refresh():
                 return
-            self.refresh_token()
+            self._renewals += 1
+            try:
+                self._refresh_token()
+            except IonError as error:
+                self._renewal_error = error
+                raise
+            self._renewal_error = None
 
     def _count(self, failure: str) -> None:
-        with self._lock:
+        with self._counter_lock:
             self.faults_met[failure] += 1
 
+    @at_boundary
     def refresh_token(self) -> None:
         """Client-credentials grant against the Keycloak token endpoint; retried like a query."""
-        response = self._send_with_retries(
-            lambda: self._client.post(self.token_url, data=self.credentials.form(self.audience)),
+        self._refresh_token()
+
+    def _refresh_token(self) -> None:
+        reply = self._send_with_retries(
+            lambda: self._post(self.token_url, data=self.credentials.form(self.audience)),
             is_mutation=False,
             what="the token request",
         )
-        if response.status_code != 200:
-            raise AuthError(self._token_refusal(response))
-        try:
-            body = response.json()
-            token = body["access_token"]
-        except (ValueError, KeyError, TypeError):
-            raise AuthError(f"The auth server at {self.token_url} answered without a token.") from None
-        self.credentials.set_token(token, body.get("expires_in"))
+        if reply.status_code != 200:
+            raise AuthError(self._token_refusal(reply))
+        body = decode_json(reply.content)
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if token is None:
+            raise AuthError(f"The auth server at {self.token_url} answered without a token.")
+        if not is_header_safe(token):
+            raise AuthError(f"The auth server at {self.token_url} answered with an access token that is not a "
+                            "printable header-safe string; it was not used.")
+        expires_in = body.get("expires_in")
+        self.credentials.set_token(token, expires_in if isinstance(expires_in, int | float) else None)
 
-    def _token_refusal(self, response: httpx.Response) -> str:
-        try:
-            body = response.json()
-            reason = body.get("error_description") or body.get("error") or ""
-        except ValueError:
-            reason = ""
-        message = f"The auth server refused the login (HTTP {response.status_code}"
+    def _token_refusal(self, reply: Reply) -> str:
+        body = decode_json(reply.content)
+        reason = ""
+        if isinstance(body, dict):
+            reason = str(body.get("error_description") or body.get("error") or "")[:300]
+        message = f"The auth server refused the login (HTTP {reply.status_code}"
         message += f": {reason})." if reason else ")."
-        if response.status_code in (400, 401):
+        if reply.status_code in (400, 401):
             message += " Check the client id and secret, and that they belong to this environment."
         return self.credentials.redact(message)
 
     # -- GraphQL -----------------------------------------------------------------------------------
+    @at_boundary
     def execute(self, document: str, variables: dict[str, Any] | None = None, *, is_mutation: bool = False,
                 operation_name: str | None = None) -> dict[str, Any]:
         """POST one GraphQL request; return the decoded JSON body (with `data` and/or `errors`)."""
@@ -127,44 +215,60 @@ class Transport:
             payload["operationName"] = operation_name
         body = orjson.dumps(payload, default=str)
 
-        def post() -> httpx.Response:
+        def post() -> Reply:
             if self.credentials.needs_refresh():  # renewed ahead of expiry, also between retries
                 self._ensure_token()
             headers = {"Authorization": self.credentials.authorization(), "Content-Type": "application/json"}
-            return self._client.post(self.graphql_url, content=body, headers=headers)
+            return self._post(self.graphql_url, content=body, headers=headers)
 
         refreshes = 0
         while True:
-            response = self._send_with_retries(post, is_mutation=is_mutation,
-                                               what="the mutation" if is_mutation else "the query")
-            if response.status_code == 401 and refreshes < 2:
+            reply = self._send_with_retries(post, is_mutation=is_mutation,
+                                            what="the mutation" if is_mutation else "the query")
+            if reply.status_code == 401 and refreshes < 2:
                 refreshes += 1
                 self._count("401")
-                self._ensure_token(rejected=response.request.headers.get("Authorization"))
+                self._ensure_token(rejected=reply.authorization)
                 continue
-            return self._decode(response)
+            return self._decode(reply)
 
-    def _decode(self, response: httpx.Response) -> dict[str, Any]:
-        decoded = decode_json(response.content)
+    def _decode(self, reply: Reply) -> dict[str, Any]:
+        decoded = decode_json(reply.content)
         if isinstance(decoded, dict) and ("data" in decoded or "errors" in decoded):
-            if response.status_code == 401:
+            if reply.status_code == 401:
                 raise AuthError("The API refused the access token (HTTP 401) right after a fresh login. "
                                 "Check that this client may use this API.")
+            if decoded.get("errors"):  # server text may quote what it received: masked before anyone keeps it
+                decoded["errors"] = self.credentials.redact_value(decoded["errors"])
             return decoded
-        trace = response.headers.get("x-b3-trace-id")
+        trace = reply.headers.get("x-b3-trace-id")
         raise TransportError(
-            f"{self.graphql_url} answered HTTP {response.status_code} without a GraphQL body"
+            f"{self.graphql_url} answered HTTP {reply.status_code} without a GraphQL body"
             + (f" (trace id {trace})." if trace else ".")
         )
 
-    def _send_with_retries(self, send: Callable[[], httpx.Response], *, is_mutation: bool,
-                           what: str) -> httpx.Response:
+    # -- one HTTP request --------------------------------------------------------------------------
+    def _post(self, url: str, *, content: bytes | None = None, data: dict[str, str] | None = None,
+              headers: dict[str, str] | None = None) -> Reply:
+        """POST and read the whole answer within the deadline and the size limit."""
+        deadline = time.monotonic() + self.timeout
+        headers = {**(headers or {}), "Accept-Encoding": ACCEPTED_ENCODINGS}
+        with self._client.stream("POST", url, content=content, data=data, headers=headers,
+                                 timeout=self.timeout) as response:
+            if response.is_stream_consumed:  # an injected transport that read the body already (tests)
+                body = read_body(iter((response.content,)), "", self.max_response_bytes, deadline)
+            else:
+                body = read_body(response.iter_raw(), response.headers.get("Content-Encoding", ""),
+                                 self.max_response_bytes, deadline)
+            return Reply(response.status_code, response.headers, body, headers.get("Authorization"))
+
+    def _send_with_retries(self, send: Callable[[], Reply], *, is_mutation: bool, what: str) -> Reply:
         attempt = 0
         while True:
             attempt += 1
             started = time.perf_counter()
             try:
-                response = send()
+                reply = send()
             except UNSENT_ERRORS as exc:
                 failure, retry_after = type(exc).__name__, None
                 if attempt >= self.policy.max_tries:
@@ -174,28 +278,83 @@ class Transport:
                     ) from None
             except UNCERTAIN_ERRORS as exc:
                 failure, retry_after = type(exc).__name__, None
+                cause = f"the whole request took longer than the {self.timeout:g} s deadline" \
+                    if isinstance(exc, DeadlineExceeded) else failure
                 if is_mutation:
-                    raise _uncertain_write(f"the connection failed after it was sent ({failure})") from None
+                    raise _uncertain_write(f"the connection failed after it was sent ({cause})") from None
                 if attempt >= self.policy.max_tries:
-                    raise TransportError(f"{what.capitalize()} failed {attempt} times: {failure}.") from None
+                    raise TransportError(f"{what.capitalize()} failed {attempt} times: {cause}.") from None
+            except ResponseTooLarge:
+                raise TransportError(
+                    f"The answer to {what} was larger than {self.max_response_bytes:,} bytes once decompressed, "
+                    "so reading stopped. If such answers are expected, raise the limit "
+                    "(%config IonMagic.max_response_bytes, or max_response_bytes= in connect())."
+                    + (" The mutation was sent: check whether it was applied." if is_mutation else "")
+                ) from None
+            except UndecodableBody as exc:
+                raise TransportError(f"The answer to {what} could not be decoded: {exc}") from None
             else:
-                log.debug("POST %s -> %s in %.3fs", response.request.url, response.status_code,
-                          time.perf_counter() - started)
-                if response.status_code not in RETRY_STATUSES:
-                    return response
-                failure = str(response.status_code)
-                retry_after = _retry_after_seconds(response)
+                log.debug("POST %s -> %s in %.3fs", what, reply.status_code, time.perf_counter() - started)
+                if reply.status_code not in RETRY_STATUSES:
+                    return reply
+                failure = str(reply.status_code)
+                retry_after = _retry_after_seconds(reply)
                 if is_mutation:
-                    raise _uncertain_write(f"the server answered HTTP {response.status_code}")
+                    raise _uncertain_write(f"the server answered HTTP {reply.status_code}")
                 if attempt >= self.policy.max_tries:
                     raise TransportError(
                         f"{what.capitalize()} failed after {attempt} tries: the server kept answering HTTP "
-                        f"{response.status_code}."
+                        f"{reply.status_code}."
                     )
             self._count(failure)
             delay = self.policy.delay(attempt - 1, retry_after)
             log.debug("%s met %s; try %d in %.2fs", what, failure, attempt + 1, delay)
             self._sleep(delay)
+
+
+def read_body(chunks: Iterator[bytes], encoding: str, limit: int, deadline: float) -> bytes:
+    """The decoded body, at most `limit` bytes, read before `deadline` (checked as each chunk arrives; a
+    silent server is cut by the per-read timeout). Decompression never produces more than the room left."""
+    coding = encoding.strip().lower()
+    if coding in ("", "identity"):
+        inflater = None
+    elif coding in ("gzip", "deflate", "x-gzip"):
+        inflater = zlib.decompressobj(32 + zlib.MAX_WBITS)  # zlib or gzip header, detected
+    else:
+        raise UndecodableBody(f"it is sent with Content-Encoding {coding[:40]!r}, which was not asked for.")
+    parts: list[bytes] = []
+    size = 0
+
+    def keep(piece: bytes) -> None:
+        nonlocal size
+        size += len(piece)
+        if size > limit:
+            raise ResponseTooLarge
+        parts.append(piece)
+
+    try:
+        for chunk in chunks:
+            if time.monotonic() > deadline:
+                raise DeadlineExceeded
+            if inflater is None:
+                keep(chunk)
+                continue
+            pending = chunk
+            while pending:
+                keep(inflater.decompress(pending, limit - size + 1))
+                pending = inflater.unconsumed_tail
+        if inflater is not None:
+            keep(inflater.flush(limit - size + 1))
+            if not inflater.eof:
+                raise zlib.error
+    except zlib.error:
+        raise UndecodableBody(f"its {coding} stream is broken or cut short.") from None
+    return b"".join(parts)
+
+
+def is_header_safe(token: Any) -> bool:
+    """A non-empty string of visible ASCII: what an Authorization header can carry unchanged."""
+    return isinstance(token, str) and 0 < len(token) <= 16_384 and all("!" <= char <= "~" for char in token)
 
 
 def decode_json(content: bytes) -> Any:
@@ -206,6 +365,8 @@ def decode_json(content: bytes) -> Any:
     except orjson.JSONDecodeError:
         try:
             return json.loads(content)
+        except RecursionError:
+            raise TransportError("The server answered with JSON nested too deeply to read.") from None
         except ValueError:
             return None
 
@@ -219,8 +380,8 @@ def _uncertain_write(cause: str) -> TransportError:
     )
 
 
-def _retry_after_seconds(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
+def _retry_after_seconds(reply: Reply) -> float | None:
+    value = reply.headers.get("Retry-After")
     if value is None:
         return None
     try:

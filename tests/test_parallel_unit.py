@@ -4,7 +4,8 @@ import tracemalloc
 
 import pytest
 
-from ion_magic.parallel import DataMoved, OffsetSchedule, PageSlot, check_page, decode_offset, encode_offset
+from ion_magic.cursors import decode_offset, encode_offset
+from ion_magic.parallel import DataMoved, OffsetSchedule, PageSlot, check_page
 
 
 def test_offset_cursor_round_trip_and_ions_example():

@@ -51,7 +51,7 @@ def test_var_assigns_and_prints_a_summary(shell, ion, capsys):
     frame = shell.user_ns["runs_df"]
     printed = capsys.readouterr().out
     assert re.search(rf"runs: {len(frame):,} of {len(frame):,} rows × 2 columns in \d+ pages", printed)
-    assert printed.strip().endswith("→ runs_df")
+    assert printed.strip().endswith("→ runs_df  [custom]")  # not the sandbox: the environment is named
 
 
 def test_variables_come_from_the_namespace(shell, ion):

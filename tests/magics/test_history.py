@@ -4,8 +4,9 @@ run, with variable names but never their values, a token or the client secret.""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from types import SimpleNamespace
 
+from ion_magic.identity import UNKNOWN, Identity
 from ion_magic.schema_channel import HISTORY_LIMIT, SchemaChannel, identity_of, run_roots
 
 
@@ -104,19 +105,13 @@ def test_logged_out_message_and_bounded_history():
     assert len(answer["history"]) == HISTORY_LIMIT and answer["history"][-1]["document"].endswith("n204 }")
 
 
-@dataclass
-class Identity:
-    name: str
-
-    def describe(self) -> str:
-        return f"{self.name} (Demo Factory)"
-
-
-def test_identity_is_described_when_the_session_knows_it(shell):
+def test_identity_is_described_when_the_api_says_who(shell):
     session = shell.magics_manager.registry["IonMagic"].session
-    assert identity_of(session) == (session.identity.describe() if getattr(session, "identity", None) else None)
-    assert identity_of(type("Known", (), {"identity": Identity("demo")})()) == "demo (Demo Factory)"
-    assert identity_of(type("Unknown", (), {"identity": None})()) is None
+    assert identity_of(session) == (session.identity.describe() if session.identity.known else None)
+    known = Identity(name="Ada Lovelace", email="ada@example.com", organization="Demo Factory")
+    assert identity_of(SimpleNamespace(identity=known)) == "Ada Lovelace <ada@example.com>, organization Demo Factory"
+    assert identity_of(SimpleNamespace(identity=UNKNOWN)) is None
+    assert identity_of(SimpleNamespace(identity=Identity(organization="Demo Factory"))) is None
 
 
 def test_run_roots_says_why_a_root_is_incomplete_or_failed(shell, ion):
