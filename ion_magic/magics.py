@@ -232,6 +232,7 @@ class IonMagic(Magics):
     @argument("--after", help="Start after this cursor (to resume).")
     @argument("--concurrency", type=int, help="Pages in flight at once (default IonMagic.max_concurrency).")
     @argument("--explode", help="One row per element of the list field at PATH.")
+    @argument("--no-progress", action="store_true", help="Show no progress bar for this cell.")
     @argument("--raw", action="store_true", help="Return the response's data dict untouched.")
     @argument("--allow-mutation", action="store_true", help="Required to run a mutation.")
     @argument("--dry-run", action="store_true", help="Parse, validate, bind and plan; send nothing.")
@@ -241,7 +242,7 @@ class IonMagic(Magics):
     def ion(self, line: str, cell: str) -> Any:
         """Run the GraphQL operation in the cell; return a DataFrame of the connection's nodes."""
         from .pipeline import QueryOptions, prepare
-        from .progress import TqdmProgress
+        from .progress import PullProgress
         from .script import explain
 
         args = _arguments(self.ion, line)
@@ -265,7 +266,7 @@ class IonMagic(Magics):
             print(explain(plan, api_url=session.api_url, token_url=session.transport.token_url,
                           graphql_url=session.graphql_url, client_id=session.client_id, max_rows=args.max_rows))
             return None
-        outcome = session.run(plan, options, TqdmProgress if self.show_progress else None)
+        outcome = session.run(plan, options, PullProgress if self.show_progress and not args.no_progress else None)
         problems = outcome.problems()
         if problems:
             print(session.credentials.redact(problems), file=sys.stderr)

@@ -109,14 +109,15 @@ class IonSession:
     def query(self, text: str, variables: Mapping[str, Any] | None = None, *, all: bool = False,
               max_rows: int | None = None, page_size: int = 100, after: str | None = None,
               explode: str | None = None, raw: bool = False, allow_mutation: bool = False,
-              concurrency: int = 4, progress: bool = True) -> Any:
-        """Run one GraphQL operation; return a DataFrame (a dict of them for several root fields)."""
-        from .progress import TqdmProgress
+              concurrency: int = 4, progress: bool | None = None) -> Any:
+        """Run one GraphQL operation; return a DataFrame (a dict of them for several root fields). `progress`
+        None shows a progress bar only in a notebook (a script's output gets none)."""
+        from .progress import PullProgress, in_notebook
 
         options = QueryOptions(all=all, max_rows=max_rows, page_size=page_size, after=after, explode=explode,
                                raw=raw, allow_mutation=allow_mutation, concurrency=concurrency)
         outcome = self.run(self.plan(text, variables, options, line_offset=0), options,
-                           TqdmProgress if progress else None)
+                           PullProgress if (in_notebook() if progress is None else progress) else None)
         return outcome.value
 
     def status(self) -> dict[str, Any]:
