@@ -14,8 +14,10 @@ process). Each method is one cell, timed from the execute request to the cell's 
 
 The methods are interleaved run by run after one untimed warm-up each; medians are printed, then the ratios.
 Before each timed cell an untimed one drops the previous result, so no run pays for freeing the last one.
-Memory: in the fresh kernel, after a 10-row warm-up query, the peak RSS is reset (/proc/self/clear_refs) and
-the first full pull with defaults is measured: peak RSS growth over the frame's `memory_usage(deep=True)`.
+Each timed line also gives the kernel's CPU seconds for the cell (all its threads; steadier than wall-clock
+time on a loaded machine). Memory: in the fresh kernel, after a 10-row warm-up query, the peak RSS is reset
+(/proc/self/clear_refs) and the first full pull with defaults is measured: peak RSS growth over the frame's
+`memory_usage(deep=True)`.
 
 Run (quick, fits a shared 2-core machine): .venv/bin/python benchmarks/kernel_pull.py --rows 10000 --runs 3
 Final figures: .venv/bin/python benchmarks/kernel_pull.py
@@ -49,7 +51,7 @@ GOALS = {
 
 # Defined in the kernel once per shape: the two baseline loops and the memory probes.
 KERNEL_HELPERS = '''
-import gc, json
+import gc, json, time
 from pathlib import Path
 import httpx, pandas as pd, requests
 
@@ -107,7 +109,7 @@ def reset_peak():
 def method_cells(method: str, shape: Shape, page_size: int) -> tuple[str, str]:
     """The untimed setup cell and the timed cell of one method."""
     progress = "False" if method == "magic_no_progress" else "True"
-    setup = f"df = None\ngc.collect()\n%config IonMagic.show_progress = {progress}"
+    setup = f"df = None\ngc.collect()\n%config IonMagic.show_progress = {progress}\n_cpu = time.process_time()"
     if method == "magic_defaults" or method == "magic_no_progress":
         return setup, f"%%ion df\n{shape.query}"
     if method == "magic_concurrency_1":
@@ -174,12 +176,15 @@ def measure_shape(server: ReplayServer, shape: Shape, rows: int, page_size: int,
         if int(text) != rows:
             raise RuntimeError(f"{shape.name}: the example loop pulled {text.strip()} rows, not {rows}")
         measured: dict[str, list[float]] = {method: [] for method in METHODS}
+        cpu: dict[str, list[float]] = {method: [] for method in METHODS}
         for _ in range(runs):
             for method in METHODS:
                 setup, timed = method_cells(method, shape, page_size)
                 kernel.run(setup)
                 measured[method].append(kernel.run(timed)[0])
+                cpu[method].append(float(kernel.run("print(time.process_time() - _cpu)")[1]))
     return {"seconds": {method: statistics.median(values) for method, values in measured.items()},
+            "cpu": {method: statistics.median(values) for method, values in cpu.items()},
             "memory": memory, "ion_magic": path.strip()}
 
 
@@ -215,20 +220,23 @@ def main() -> None:
             seconds, memory = found["seconds"], found["memory"]
             print(f"{name}_ion_magic_from: {found['ion_magic']}")
             for method in METHODS:
-                print(f"{name}_{method}_seconds: {seconds[method]:.3f}")
+                print(f"{name}_{method}_seconds: {seconds[method]:.3f}  kernel_cpu: {found['cpu'][method]:.3f}")
             for ratio, value in ratios(seconds, memory).items():
                 goal = f"  ({GOALS[ratio]})" if ratio in GOALS else ""
                 print(f"{name}_{ratio}: {value:.2f}{goal}")
+            cpu = found["cpu"]
+            print(f"{name}_defaults_over_bare_kernel_cpu: {cpu['magic_defaults'] / cpu['bare_httpx']:.2f}")
             print(f"{name}_peak_rss_growth_mb: {memory['growth'] / 2**20:.1f}  frame_mb: {memory['frame'] / 2**20:.1f}"
                   + ("" if memory["reset"] else "  (clear_refs refused: growth from the earlier peak)"))
-            table.append((name, seconds, ratios(seconds, memory)))
+            table.append((name, seconds, {**ratios(seconds, memory),
+                                          "cpu_ratio": cpu["magic_defaults"] / cpu["bare_httpx"]}))
     print(f"load_average_at_end: {os.getloadavg()[0]:.2f}")
     print("\n| shape | defaults s | concurrency 1 s | no progress s | bare httpx s | example loop s | defaults / bare"
-          " | example / defaults | progress % | peak RSS / frame |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          " | same, kernel CPU | example / defaults | progress % | peak RSS / frame |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, seconds, found in table:
         print(f"| {name} | " + " | ".join(f"{seconds[method]:.3f}" for method in METHODS)
-              + f" | {found['defaults_over_bare']:.2f} | {found['speedup_vs_example']:.2f}"
+              + f" | {found['defaults_over_bare']:.2f} | {found['cpu_ratio']:.2f} | {found['speedup_vs_example']:.2f}"
               f" | {found['progress_cost_percent']:.1f} | {found['peak_rss_growth_over_frame']:.2f} |")
 
 
