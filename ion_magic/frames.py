@@ -409,8 +409,10 @@ class _CollectorPause:
     Each full collection walks every tracked container alive, so a pull keeping one JSON object or list per
     row spends about as long in the collector as in all its other work. After each page the objects alive
     are moved to the collector's permanent generation (`gc.freeze()`, a constant-time splice; refcounting
-    still frees them), and moved back when the frame is built or the builder dropped. Not used when the
-    collector is off or when something else froze objects already.
+    still frees them), and moved back when the frame is built or the builder dropped. The page's own cyclic
+    garbage (the HTTP client's request objects) is collected first, by a pass over the young objects only,
+    so that it is not kept until the end. Not used when the collector is off or when something else froze
+    objects already.
     """
 
     def __init__(self) -> None:
@@ -421,6 +423,7 @@ class _CollectorPause:
             if not gc.isenabled() or gc.get_freeze_count():
                 return
             self._thaw = weakref.finalize(owner, gc.unfreeze)
+        gc.collect(1)
         gc.freeze()
 
     def end(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import weakref
 from pathlib import Path
 
 import pandas as pd
@@ -44,6 +45,25 @@ def test_a_pull_keeping_json_objects_pauses_the_collector_until_the_frame_is_bui
     frame = builder.finish()
     assert gc.get_freeze_count() == 0
     assert frame["payload"].tolist() == [node["payload"] for node in nodes]
+
+
+class Cyclic:
+    """Garbage only the cyclic collector frees, as the HTTP client leaves behind for each request."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_page_cyclic_garbage_is_not_kept_frozen_until_the_end(no_frozen_objects):
+    shape = SHAPES["json"]
+    builder = FrameBuilder(shape_plan(shape))
+    builder.add_nodes(shape.nodes(10))
+    garbage = Cyclic()
+    gone = weakref.ref(garbage)
+    del garbage
+    builder.add_nodes(shape.nodes(10))
+    assert gone() is None and gc.get_freeze_count() > 0
+    builder.finish()
 
 
 def test_a_builder_dropped_before_finish_gives_the_objects_back_to_the_collector(no_frozen_objects):
