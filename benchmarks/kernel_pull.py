@@ -226,6 +226,8 @@ def main() -> None:
                 print(f"{name}_{ratio}: {value:.2f}{goal}")
             cpu = found["cpu"]
             print(f"{name}_defaults_over_bare_kernel_cpu: {cpu['magic_defaults'] / cpu['bare_httpx']:.2f}")
+            print(f"{name}_progress_cost_percent_kernel_cpu: "
+                  f"{100 * (cpu['magic_defaults'] - cpu['magic_no_progress']) / cpu['magic_defaults']:.1f}")
             print(f"{name}_peak_rss_growth_mb: {memory['growth'] / 2**20:.1f}  frame_mb: {memory['frame'] / 2**20:.1f}"
                   + ("" if memory["reset"] else "  (clear_refs refused: growth from the earlier peak)"))
             table.append((name, seconds, {**ratios(seconds, memory),
