@@ -14,7 +14,9 @@ process). Each method is one cell, timed from the execute request to the cell's 
 
 The methods are interleaved run by run after one untimed warm-up each; medians are printed, then the ratios.
 Before each timed cell an untimed one drops the previous result, so no run pays for freeing the last one.
-Each timed line also gives the kernel's CPU seconds for the cell (all its threads; steadier than wall-clock
+The progress probe times, in the same kernel, the kernel CPU of one progress update per page for 1,000 pages
+over 2 seconds with the bar and without (the bar's own cost, free of the pull's noise). Each timed line also
+gives the kernel's CPU seconds for the cell (all its threads; steadier than wall-clock
 time on a loaded machine). Memory: in the fresh kernel, after a 10-row warm-up query, the peak RSS is reset
 (/proc/self/clear_refs) and the first full pull with defaults is measured: peak RSS growth over the frame's
 `memory_usage(deep=True)`.
@@ -41,6 +43,7 @@ from replay import TOKEN, ReplayServer
 from shapes import SHAPES, Shape
 
 METHODS = ("magic_defaults", "magic_concurrency_1", "magic_no_progress", "bare_httpx", "example_loop")
+PROBE_PAGES, PROBE_SECONDS = 1000, 2.0  # the progress probe: a page every 2 ms, as a fast pull
 GOALS = {
     "defaults_over_bare": "goal <= 1.1",
     "speedup_vs_example": "goal >= 2.5",
@@ -89,6 +92,23 @@ def example_pull(page_size):
         has_next_page = connection["pageInfo"]["hasNextPage"]
         cursor = connection["pageInfo"]["endCursor"]
     return pd.concat(frames, ignore_index=True)
+
+
+def progress_probe(pages, seconds):
+    """Kernel CPU seconds of a pull's progress updates, one per page over `seconds`, with a bar and without."""
+    from ion_magic.progress import PullProgress
+
+    def run(bar):
+        started = time.process_time()
+        for page in range(1, pages + 1):
+            time.sleep(seconds / pages)
+            if bar is not None:
+                bar.update(page * 100, pages * 100)
+        if bar is not None:
+            bar.close()
+        return time.process_time() - started
+
+    print(json.dumps({{"with_bar": run(PullProgress("probe")), "without": run(None)}}))
 
 
 def status_kib(field):
@@ -167,6 +187,7 @@ def measure_shape(server: ReplayServer, shape: Shape, rows: int, page_size: int,
             " 'growth': (status_kib('VmHWM') - _before) * 1024, 'frame': int(df.memory_usage(deep=True).sum())}))"
         )
         memory = json.loads(text.strip().splitlines()[-1])
+        probe = json.loads(kernel.run(f"progress_probe({PROBE_PAGES}, {PROBE_SECONDS})")[1].strip().splitlines()[-1])
         if memory["rows"] != rows:
             raise RuntimeError(f"{shape.name}: the magic pulled {memory['rows']} rows, not {rows}")
         for method in METHODS:  # warm-up, untimed
@@ -185,7 +206,7 @@ def measure_shape(server: ReplayServer, shape: Shape, rows: int, page_size: int,
                 cpu[method].append(float(kernel.run("print(time.process_time() - _cpu)")[1]))
     return {"seconds": {method: statistics.median(values) for method, values in measured.items()},
             "cpu": {method: statistics.median(values) for method, values in cpu.items()},
-            "memory": memory, "ion_magic": path.strip()}
+            "memory": memory, "ion_magic": path.strip(), "probe": probe}
 
 
 def ratios(seconds: dict[str, float], memory: dict[str, Any]) -> dict[str, float]:
@@ -224,6 +245,9 @@ def main() -> None:
             for ratio, value in ratios(seconds, memory).items():
                 goal = f"  ({GOALS[ratio]})" if ratio in GOALS else ""
                 print(f"{name}_{ratio}: {value:.2f}{goal}")
+            probe = found["probe"]
+            print(f"{name}_progress_probe_cpu_percent_of_pull: "
+                  f"{100 * (probe['with_bar'] - probe['without']) / PROBE_SECONDS:.2f}  (goal <= 2)")
             cpu = found["cpu"]
             print(f"{name}_defaults_over_bare_kernel_cpu: {cpu['magic_defaults'] / cpu['bare_httpx']:.2f}")
             print(f"{name}_progress_cost_percent_kernel_cpu: "

@@ -55,25 +55,24 @@ class PullProgress:
 
 
 class _WidgetView:
-    """A progress widget in a display of its own, emptied when the pull ends."""
+    """One progress widget in a display of its own, emptied when the pull ends; a redraw is one message."""
 
     def __init__(self, label: str) -> None:
         import ipywidgets
         from IPython.display import display
 
-        self._bar = ipywidgets.IntProgress(min=0, max=1)
-        self._text = ipywidgets.Label()
-        self._widgets = (ipywidgets.Label(label), self._bar, self._text)
-        self._box = ipywidgets.HBox(self._widgets)
-        self._handle: Any = display(self._box, display_id=True)
+        self._label = label
+        self._bar = ipywidgets.IntProgress(min=0, max=1, description=label, style={"description_width": "initial"})
+        self._handle: Any = display(self._bar, display_id=True)
 
     def draw(self, rows: int, total: int | None) -> None:
-        self._bar.max = max(total or rows, rows, 1)  # no total known: a full bar
-        self._bar.value = rows
-        self._text.value = f"{rows:,} of {total:,} rows" if total else f"{rows:,} rows"
+        with self._bar.hold_sync():
+            self._bar.max = max(total or rows, rows, 1)  # no total known: a full bar
+            self._bar.value = rows
+            self._bar.description = f"{self._label}: " + (f"{rows:,} of {total:,} rows" if total else f"{rows:,} rows")
 
     def close(self) -> None:
-        for widget in (*self._widgets, self._box):
+        for widget in (self._bar.layout, self._bar.style, self._bar):
             widget.close()
         if self._handle is not None:
             self._handle.update({"text/plain": ""}, raw=True)
