@@ -1,8 +1,8 @@
 """Progress of a paged pull: rows received of the total the server announced (when it did).
 
 It costs nothing next to the pull: it is redrawn at most once every `REDRAW_INTERVAL` seconds whatever the
-page rate (one redraw is a few widget messages), and nothing is drawn in the first `FIRST_DRAW_AFTER`
-seconds, so a short pull shows nothing. In a notebook it is a widget shown through a display handle whose output is
+page rate (a redraw is one widget message), and nothing is drawn in the first `FIRST_DRAW_AFTER` seconds,
+so a short pull shows nothing. In a notebook it is a widget shown through a display handle whose output is
 emptied at the end: a saved notebook keeps no stale progress line. Elsewhere it is a tqdm text bar on
 stderr, cleared at the end.
 """
