@@ -51,6 +51,7 @@ QUERY_OPTIONS = (
     argument("--after", action="append", metavar="[ROOT=]CURSOR",
              help="Start after this cursor (to resume); ROOT=CURSOR when the cell has several roots."),
     argument("--concurrency", type=int, help="Pages in flight at once (default IonMagic.max_concurrency)."),
+    argument("--no-progress", action="store_true", help="Show no progress bar for this cell."),
     argument("--explode", action="append", metavar="PATH",
              help="One row per element of the list field at PATH; repeat for a nested chain."),
     argument("--raw", action="store_true", help="Return the response's data dict, every page merged."),
@@ -342,7 +343,7 @@ class IonMagic(Magics):
         """Plan the document (the cell or a saved operation, with its library fragments) and run it;
         `as_run`: the magic as the user ran it, for the run's history record."""
         from .pipeline import QueryOptions, prepare
-        from .progress import TqdmProgress
+        from .progress import PullProgress
         from .result_cache import parse_ttl
         from .script import explain
 
@@ -373,7 +374,7 @@ class IonMagic(Magics):
             print(explain(plan, api_url=session.api_url, token_url=session.transport.token_url,
                           graphql_url=session.graphql_url, client_id=session.client_id, max_rows=args.max_rows))
             return None
-        outcome = session.run(plan, options, TqdmProgress if self.show_progress else None)
+        outcome = session.run(plan, options, PullProgress if self.show_progress and not args.no_progress else None)
         self.channel.record_run(as_run, run_roots(outcome),
                                 environment=session.environment, variables=sorted(plan.variables),
                                 redact=session.credentials.redact)
