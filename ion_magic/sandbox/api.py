@@ -7,7 +7,6 @@ variables); execution holds the store's lock, so each request sees one consisten
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,9 +22,8 @@ from graphql import (
     validate,
 )
 
-from ion_magic.sandbox.connections import OffsetHints
+from ion_magic.sandbox.context import OffsetHints, RequestContext, RequestStats
 from ion_magic.sandbox.limits import MAX_DEPTH, MAX_FIELDS, MAX_TOKENS, size_limit_rule
-from ion_magic.sandbox.loaders import RequestContext
 from ion_magic.sandbox.mutations import bind_mutation_resolvers
 from ion_magic.sandbox.resolvers import bind_read_resolvers
 from ion_magic.sandbox.scalars import EXECUTOR_ARGUMENT, IntegerIdExecutor, bind_scalars
@@ -33,14 +31,6 @@ from ion_magic.sandbox.store import Store
 
 SCHEMA_PATH = Path(__file__).with_name("schema.graphql")
 """The one source of truth of the sandbox's API."""
-
-
-@dataclass
-class RequestStats:
-    """What one request did, for the HTTP layer's fault model."""
-
-    unpaginated_rows: int = 0
-    """Rows returned by connections asked for without first/last (ION answers those with a 502 when big)."""
 
 
 def build_sandbox_schema(store: Store) -> GraphQLSchema:

@@ -30,12 +30,11 @@ from graphql import (
     get_named_type,
 )
 
-from ion_magic.sandbox.connections import ConnectionSpec, RowSource, resolve_connection, to_id
-from ion_magic.sandbox.loaders import RequestContext, Resolver, Row, children, object_by_key, related_rows, values_of
+from ion_magic.sandbox.connections import ConnectionSpec, RowSource, resolve_connection
+from ion_magic.sandbox.context import ME_USER_ID, RequestContext, Resolver, Row
+from ion_magic.sandbox.loaders import children, object_by_key, related_rows, values_of
+from ion_magic.sandbox.scalars import to_id
 from ion_magic.sandbox.store import TABLE_OF_TYPE, Store
-
-ME_USER_ID = 1
-"""The sandbox's API user, whom `me` returns."""
 
 _IDS = "IN (SELECT value FROM json_each(?))"
 
