@@ -32,8 +32,8 @@ def object_by_key(table: str, key: str) -> Resolver:
         cache = context.objects.setdefault(table, {})
         if wanted in cache:
             return cache[wanted]
-        keys = {sibling.get(key) for sibling in context.siblings(row)}
-        keys = {k for k in keys if k is not None and k not in cache}
+        keys = {found for sibling in context.siblings(row)
+                if (found := sibling.get(key)) is not None and found not in cache}
         keys.add(wanted)
         loaded = context.remember(context.store.by_ids(table, keys))
         for found in loaded:

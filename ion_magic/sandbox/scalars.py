@@ -17,9 +17,6 @@ from typing import Any
 from graphql import GraphQLError, GraphQLID, GraphQLScalarType, GraphQLSchema
 from graphql.execution import Executor
 
-EXECUTOR_ARGUMENT = "executor_class"
-"""The keyword of `execute_sync` that takes `IntegerIdExecutor`."""
-
 
 class IntegerIdExecutor(Executor):
     """Executes like graphql-core but lets integer IDs out as JSON integers, as ION does (`"id": 1133`).
@@ -142,8 +139,5 @@ def bind_scalars(schema: GraphQLSchema) -> None:
     for name, (output, parse) in SCALAR_BEHAVIOUR.items():
         scalar = schema.type_map[name]
         assert isinstance(scalar, GraphQLScalarType)
-        scalar.serialize = output  # type: ignore[method-assign]
-        scalar.parse_value = parse  # type: ignore[method-assign]
-        if hasattr(scalar, "coerce_output_value"):  # graphql-core 3.3 names
-            scalar.coerce_output_value = output
-            scalar.coerce_input_value = parse
+        scalar.coerce_output_value = output
+        scalar.coerce_input_value = parse

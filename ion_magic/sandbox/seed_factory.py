@@ -67,6 +67,16 @@ class SeedPart:
     def tracking(self) -> str | None:
         return self.row["trackingType"]
 
+    @property
+    def prefix(self) -> str:
+        """The part-number prefix of its catalogue family ("" for a top assembly)."""
+        return self.family[0] if self.family else ""
+
+    @property
+    def unit_costs(self) -> tuple[float, float]:
+        """The (min, max) cost of one unit."""
+        return self.family[5] if self.family else (25_000.0, 180_000.0)
+
 
 @dataclass
 class SeedProcedure:

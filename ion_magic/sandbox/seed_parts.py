@@ -70,7 +70,7 @@ class PartsFactory(FactoryBase):
             self.assembly_bom(assembly, assembly_index)
 
     def _component(self, prefix: str) -> SeedPart:
-        candidates = [part for part in self.components if part.family[0] == prefix]
+        candidates = [part for part in self.components if part.prefix == prefix]
         return self.rng.choice(candidates)
 
     def assembly_bom(self, assembly: SeedPart, index: int) -> None:
@@ -81,7 +81,7 @@ class PartsFactory(FactoryBase):
             if part not in chosen:
                 chosen.append(part)
         for position, part in enumerate(chosen):
-            prefix = part.family[0]
+            prefix = part.prefix
             if position == 0 or prefix in ("MCH", "ELX", "CBL"):
                 quantity = 1.0 if position == 0 else float(self.rng.choice((1, 1, 2)))
             elif prefix == "FST":
@@ -190,7 +190,7 @@ class PartsFactory(FactoryBase):
 
     def datagrid(self, step: Row) -> None:
         self.attachment(step["entityId"], "Step", "TPA-1000_assembly_drawing.pdf", "application/pdf", 12)
-        columns = []
+        columns: list[Row] = []
         for index, (header, kind) in enumerate(catalog.DATAGRID_COLUMNS):
             columns.append(self.add("datagrid_columns", {
                 "stepId": step["id"], "header": header, "type": kind, "index": index,
@@ -216,12 +216,11 @@ class PartsFactory(FactoryBase):
 
     def inventory(self, part: SeedPart, status: str, day: float, *, quantity: float | None = None,
                   location: int | None = None, line: int | None = None, row_id: int | None = None) -> Row:
-        family = part.family
         tracking = part.tracking
         if quantity is None:
             if tracking == "SERIAL":
                 quantity = 1.0
-            elif family and family[0] == "RAW":
+            elif part.prefix == "RAW":
                 quantity = round(self.rng.uniform(2.5, 80.0), 2)
             else:
                 quantity = float(self.rng.choice((10, 25, 50, 100, 250, 500)))
@@ -231,14 +230,13 @@ class PartsFactory(FactoryBase):
             serial = f"{part.row['partNumber']}-SN{part.serials:04d}"
         elif tracking == "LOT":
             lot = f"L{24 + int(day // 365)}{int(day % 365 // 7) + 1:02d}-{self.rng.randint(1, 999):03d}"
-        costs = family[5] if family else (25_000.0, 180_000.0)
         received = status != "ON_ORDER"
         stamp = self.at(day)
         row = {"createdAt": stamp, "partId": part.id, "quantity": quantity,
                "quantityAvailable": quantity_available(status, quantity), "status": status,
                "serialNumber": serial, "lotNumber": lot,
                "locationId": location if location is not None else self.location_for(status),
-               "unitOfMeasureId": part.row["unitOfMeasureId"], "cost": round(self.rng.uniform(*costs), 2),
+               "unitOfMeasureId": part.row["unitOfMeasureId"], "cost": round(self.rng.uniform(*part.unit_costs), 2),
                "installed": int(status == "INSTALLED"), "kitted": int(status == "KITTED"), "received": int(received),
                "receivedDate": stamp if received else None, "purchaseOrderLineId": line,
                "createdById": self.rng.choice((5, 6, 9)), "updatedById": 5}
@@ -331,10 +329,10 @@ class PartsFactory(FactoryBase):
             received_inventory: list[tuple[Row, Row]] = []
             for _ in range(self.rng.randint(1, 4)):
                 part = self.rng.choice(self.components)
-                prefix = part.family[0]
+                prefix = part.prefix
                 quantity = float(self.rng.randint(1, 4) if part.tracking == "SERIAL"
                                  else self.rng.randint(5, 50) if prefix == "RAW" else self.rng.choice((25, 100, 500)))
-                unit_cost = round(self.rng.uniform(*part.family[5]), 2)
+                unit_cost = round(self.rng.uniform(*part.unit_costs), 2)
                 total += quantity * unit_cost
                 line = self.add("purchase_order_lines", {
                     "purchaseOrderId": order["id"], "partId": part.id, "description": part.row["description"],
@@ -364,7 +362,7 @@ class PartsFactory(FactoryBase):
         """Component stock in every status, up to INVENTORIES_PER_SCALE * scale inventories in all."""
         missing = INVENTORIES_PER_SCALE * self.scale - len(self.inventories)
         cycle = ("AVAILABLE", "UNAVAILABLE", "KITTED", "WIP", "SCRAPPED")
-        family_weights = [{"FST": 4, "SEL": 3, "CNS": 2, "RAW": 1}.get(part.family[0], 1) for part in self.components]
+        family_weights = [{"FST": 4, "SEL": 3, "CNS": 2, "RAW": 1}.get(part.prefix, 1) for part in self.components]
         cumulative = list(itertools.accumulate(family_weights))
         for index in range(missing):
             status = cycle[index] if index < len(cycle) else _STOCK_STATUSES.draw(self.rng)

@@ -155,7 +155,8 @@ def build_app(
         Route(HEALTH_PATH, _health, methods=["GET"]),
         *(Route(path, token_endpoint(authority), methods=["POST"]) for path in TOKEN_PATHS),
     ]
-    handlers = {HTTPException: _http_error, BodyTooLarge: body_too_large, ClientDisconnect: client_went_away}
+    handlers: dict[Any, Callable[..., Any]] = {
+        HTTPException: _http_error, BodyTooLarge: body_too_large, ClientDisconnect: client_went_away}
     app = Starlette(routes=routes, exception_handlers=handlers)
 
     def body_limit_for(path: str) -> int:

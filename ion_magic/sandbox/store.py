@@ -231,7 +231,7 @@ class Store:
         with self.lock:
             cursor = self._connection.execute(
                 "INSERT INTO entities (entityType, objectId) VALUES (?, ?)", (entity_type, object_id))
-        return int(cursor.lastrowid)
+        return _inserted_id(cursor)
 
     def insert(self, table: str, values: dict[str, Any]) -> dict[str, Any]:
         """Insert a row (filling `_etag`, timestamps and `entityId` when the table has them); returns it."""
@@ -252,7 +252,7 @@ class Store:
                     f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(encoded.values()))
             except sqlite3.IntegrityError as error:
                 raise RuleViolation(_integrity_message(table, error)) from error
-            row_id = int(cursor.lastrowid)
+            row_id = _inserted_id(cursor)
             if "entityId" in columns and row.get("entityId") is None:
                 entity_id = self.new_entity(TYPE_OF_TABLE.get(table, table), row_id)
                 self._connection.execute(f"UPDATE {table} SET entityId = ? WHERE id = ?", (entity_id, row_id))
@@ -367,6 +367,13 @@ class Store:
                 self._connection.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", values)
             except sqlite3.IntegrityError as error:
                 raise RuleViolation(_integrity_message(table, error)) from error
+
+
+def _inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The id SQLite gave the row an INSERT just added."""
+    if cursor.lastrowid is None:
+        raise StoreError("SQLite reported no id for the inserted row.")
+    return cursor.lastrowid
 
 
 def _integrity_message(table: str, error: sqlite3.IntegrityError) -> str:
