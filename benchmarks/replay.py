@@ -18,7 +18,6 @@ ready; a page of any other size is serialised on first request and kept.
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import multiprocessing
 import re
@@ -28,25 +27,25 @@ from typing import Any
 from graphql import build_schema, get_introspection_query, graphql_sync
 from shapes import SDL, SHAPES, Shape
 
+from ion_magic.cursors import decode_offset
+from ion_magic.cursors import encode_offset as offset_cursor
+
 INVENTORY = SHAPES["inventory"]
 # The inventory query e2e.py, scaling.py and small_query.py pull (the other shapes are in shapes.py).
 SELECTION = "\n        " + INVENTORY.selection + "\n"
 QUERY = INVENTORY.query
 ROOT = INVENTORY.root
 TOKEN = "replay-access-token"
-OFFSET_PREFIX = "arrayconnection:"
-
-
-def offset_cursor(offset: int) -> str:
-    """graphene's opaque offset cursor."""
-    return base64.b64encode(f"{OFFSET_PREFIX}{offset}".encode()).decode()
 
 
 def cursor_offset(cursor: str | None) -> int:
     """The offset inside a graphene cursor; -1 (before the first row) for None."""
     if not cursor:
         return -1
-    return int(base64.b64decode(cursor).decode().removeprefix(OFFSET_PREFIX))
+    offset = decode_offset(cursor)
+    if offset is None:
+        raise ValueError(f"not an offset cursor: {cursor!r}")
+    return offset
 
 
 def introspection_body() -> bytes:
