@@ -6,7 +6,8 @@ offers no version or ETag for a schema, so a fingerprint able to notice one new 
 have to list every type's fields (most of an introspection's size and time), while an age limit costs
 nothing on most logins and bounds how stale the cache can be; a validation error says how old the schema
 is and how to refresh it. Endpoints on loopback ephemeral ports (sandboxes started on a free port) are
-kept in memory only, and files unused for `KEEP_DAYS` are pruned.
+never cached (another server may take the port next; a local introspection costs milliseconds), and files
+unused for `KEEP_DAYS` are pruned.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import json
 import os
 import re
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,8 +38,6 @@ INTROSPECTION_QUERY = get_introspection_query(descriptions=True)
 EPHEMERAL_PORTS = 32768  # Linux's ephemeral range starts here (Windows' and macOS' at 49152)
 KEEP_DAYS = 30
 _ENDPOINT_IN_HEAD = re.compile(r'"endpoint": "([^"]*)"')
-_in_memory: dict[str, CachedSchema] = {}  # endpoints not kept on disk, for this process's later logins
-_in_memory_lock = threading.Lock()
 
 
 def default_cache_dir() -> Path:
@@ -77,9 +75,8 @@ class SchemaCache:
         return self.directory / f"{digest}.json"
 
     def load(self, endpoint: str) -> CachedSchema | None:
-        if not kept_on_disk(endpoint):
-            with _in_memory_lock:
-                return _in_memory.get(endpoint)
+        if not kept_on_disk(endpoint):  # another server may take the port next: always introspect it
+            return None
         path = self.path_for(endpoint)
         try:
             stored = json.loads(path.read_text())
@@ -93,8 +90,6 @@ class SchemaCache:
     def save(self, endpoint: str, introspection: dict[str, Any]) -> None:
         now = time.time()
         if not kept_on_disk(endpoint):
-            with _in_memory_lock:
-                _in_memory[endpoint] = CachedSchema(introspection, now)
             return
         self.directory.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"endpoint": endpoint, "saved_at": now, "introspection": introspection})
