@@ -1,10 +1,11 @@
 """Which cells are `%%ion` cells: the rule IPython applies when it runs a cell, kept in one place for the
-kernel side (the front end's `labextension/src/magicLine.ts` applies the same rule and tests the same cases).
+kernel side (the front end's `labextension/src/magicLine.ts` applies the same rule to the same cases,
+`tests/ion_cell_cases.json`).
 
-IPython drops the lines that are empty or only whitespace at the top of a cell, then the leading spaces and
-tabs of the first line left; that line calls the cell magic named by the text after `%%` up to the first
-space. So a cell is an `%%ion` cell when its first line that is not blank, less its leading spaces and tabs
-and its trailing whitespace, is `%%ion` alone or followed by a space.
+IPython drops the lines that are empty or only whitespace at the top of a cell; the first line left calls
+the cell magic named by the text after `%%` up to the first space. So a cell is an `%%ion` cell when its
+first line that is not blank, less its trailing whitespace, is `%%ion` alone or followed by a space. An
+indented magic line is not one: IPython 9 removes only the indentation common to every line of the cell.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 def is_ion_magic_line(line: str) -> bool:
     """True when `line` (one line, the first of the cell that is not blank) calls the `%%ion` magic."""
-    text = line.lstrip(" \t").rstrip()
+    text = line.rstrip()
     return text == ION_MAGIC or text.startswith(ION_MAGIC + " ")
 
 
