@@ -28,12 +28,12 @@ import { GraphQLSchema } from 'graphql';
 import { hoverAt, ISuggestion, problemsIn, suggestionsAt } from './analysis';
 import { ionCellLanguage, magicLineHighlighter } from './language';
 import { ILibraryFragment } from './libraryFragments';
-import { isIonCellText } from './magicLine';
+import { isIonCellText, magicLineSpan } from './magicLine';
 import { SchemaSlot } from './schemaStore';
 
 /** True when the document is an `%%ion` cell. */
 export function isIonCell(doc: Text): boolean {
-  return isIonCellText(doc.line(1).text);
+  return isIonCellText(doc.toString());
 }
 
 /** Replace the schema an editor works with (null: highlighting only). */
@@ -144,9 +144,11 @@ export function ionHover(state: EditorState, pos: number): Tooltip | null {
   };
 }
 
-const magicLineDecoration = EditorView.decorations.of(
-  Decoration.set(Decoration.line({ class: 'ion-magic-line' }).range(0))
-);
+const magicLineDecoration = EditorView.decorations.compute(['doc'], state => {
+  const span = magicLineSpan(state.doc.toString());
+  const line = span ? [Decoration.line({ class: 'ion-magic-line' }).range(state.doc.lineAt(span.from).from)] : [];
+  return Decoration.set(line);
+});
 
 /** Everything an `%%ion` cell gets while it is one. */
 const ionCellEditing: Extension = [
