@@ -12,37 +12,35 @@ export const ION_MAGIC = '%%ion';
 
 const MAGIC_LINE = /^%%ion(?: .*)?$/;
 
-/** Where the magic line of a cell is: `from`/`to` bound its text, `bodyFrom` is past its line break. */
-export interface IMagicLineSpan {
+/** Where a line of a cell is: `from`/`to` bound its text (its line break excluded). */
+export interface ILineSpan {
   from: number;
   to: number;
-  bodyFrom: number;
 }
 
 /** True when `line` (the first line of a cell that is not blank) calls the `%%ion` magic. */
-export function isIonMagicLine(line: string): boolean {
+function isIonMagicLine(line: string): boolean {
   return MAGIC_LINE.test(line.trimEnd());
 }
 
 /** The cell's first line that is not blank, with its offsets, or null when every line is blank. */
-function firstContentLine(text: string): IMagicLineSpan | null {
+function firstContentLine(text: string): ILineSpan | null {
   const lineBreak = /\r\n?|\n/g;
   for (let from = 0; ; ) {
     const found = lineBreak.exec(text);
     const to = found ? found.index : text.length;
-    const bodyFrom = found ? lineBreak.lastIndex : text.length;
     if (text.slice(from, to).trim()) {
-      return { from, to, bodyFrom };
+      return { from, to };
     }
     if (!found) {
       return null;
     }
-    from = bodyFrom;
+    from = lineBreak.lastIndex;
   }
 }
 
 /** The span of the `%%ion` line in `text`, or null when `text` is no `%%ion` cell. */
-export function magicLineSpan(text: string): IMagicLineSpan | null {
+export function magicLineSpan(text: string): ILineSpan | null {
   const line = firstContentLine(text);
   return line && isIonMagicLine(text.slice(line.from, line.to)) ? line : null;
 }
