@@ -45,6 +45,13 @@ describe('addField', () => {
     );
   });
 
+  it('edits a cell whose magic line follows blank lines, leaving them and the magic alone', () => {
+    const text = '\n  \n' + multiLine.replace('%%ion', '%%ion runs_df');
+    expect(addField(text, 'query', [...NODE, 'title'])).toBe(
+      '\n  \n%%ion runs_df\n{\n  runs {\n    edges {\n      node {\n        id\n        title\n      }\n    }\n  }\n}'
+    );
+  });
+
   it('adds at every depth, creating the selections on the way', () => {
     let text = addField(multiLine, 'query', [...NODE, 'steps', 'status']);
     expect(text).toContain('        id\n        steps {\n          status\n        }\n');
