@@ -8,7 +8,7 @@ STAMP := .make
 
 PYTHON_SOURCES := ion_magic tests benchmarks
 
-.PHONY: lab test quick lint lint-ruff lint-format lint-types setup browser
+.PHONY: lab test quick lint lint-ruff lint-format lint-types lint-ts setup browser
 
 lab: setup
 	$(BIN)/python -m ion_magic.lab
@@ -22,7 +22,7 @@ quick: setup
 	$(BIN)/python -m pytest -m "not kernel and not browser and not slow"
 
 # One target per tool, so that `make -k lint` reports every tool's findings in one run.
-lint: lint-ruff lint-format lint-types
+lint: lint-ruff lint-format lint-types lint-ts
 
 lint-ruff: setup
 	$(BIN)/ruff check $(PYTHON_SOURCES)
@@ -32,6 +32,10 @@ lint-format: setup
 
 lint-types: setup
 	$(BIN)/mypy ion_magic
+
+# Prettier, then ESLint with JupyterLab's extension-template rules (labextension/eslint.config.mjs).
+lint-ts: setup
+	cd labextension && ../$(BIN)/jlpm lint:check
 
 setup: $(STAMP)/venv
 
