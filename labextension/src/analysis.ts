@@ -115,8 +115,7 @@ export function suggestionsAt(
     detail: item.detail ?? item.labelDetails?.detail?.trim() ?? '',
     documentation: typeof item.documentation === 'string' ? item.documentation : '',
     deprecated: Boolean(item.isDeprecated),
-    snippet:
-      item.insertText && item.insertTextFormat === SNIPPET_FORMAT ? toCodeMirrorSnippet(item.insertText) : null
+    snippet: item.insertText && item.insertTextFormat === SNIPPET_FORMAT ? toCodeMirrorSnippet(item.insertText) : null
   }));
 }
 
@@ -144,11 +143,7 @@ function parses(text: string): boolean {
  * undeclared variables, unknown fragments...). Library fragments are known; a problem inside one is the
  * kernel's to report (it names the file). A cell with nothing after the magic line has no problems yet.
  */
-export function problemsIn(
-  schema: GraphQLSchema,
-  doc: Text,
-  library: readonly ILibraryFragment[] = []
-): IProblem[] {
+export function problemsIn(schema: GraphQLSchema, doc: Text, library: readonly ILibraryFragment[] = []): IProblem[] {
   const text = graphqlText(doc.toString());
   if (!text.trim()) {
     return [];

@@ -3,24 +3,10 @@
  * compartment holds the `%%ion` language (magic line + GraphQL), `tok-*` classes, and, given the notebook's
  * schema, completion, lint and hover; it is emptied again when the magic goes away.
  */
-import {
-  autocompletion,
-  Completion,
-  CompletionContext,
-  CompletionResult,
-  snippet
-} from '@codemirror/autocomplete';
+import { autocompletion, Completion, CompletionContext, CompletionResult, snippet } from '@codemirror/autocomplete';
 import { syntaxHighlighting } from '@codemirror/language';
 import { Diagnostic, linter } from '@codemirror/lint';
-import {
-  Compartment,
-  EditorState,
-  Extension,
-  Prec,
-  StateEffect,
-  StateField,
-  Text
-} from '@codemirror/state';
+import { Compartment, EditorState, Extension, Prec, StateEffect, StateField, Text } from '@codemirror/state';
 import { Decoration, EditorView, hoverTooltip, Tooltip, ViewPlugin } from '@codemirror/view';
 import { classHighlighter } from '@lezer/highlight';
 import { GraphQLSchema } from 'graphql';
@@ -203,7 +189,9 @@ export function ionCellExtension(options: IIonCellOptions): Extension {
         }
       });
       const unsubscribe = slot?.subscribe(schema => view.dispatch({ effects: setSchema.of(schema) }));
-      const unsubscribeLibrary = slot?.fragments.subscribe(library => view.dispatch({ effects: setLibrary.of(library) }));
+      const unsubscribeLibrary = slot?.fragments.subscribe(library =>
+        view.dispatch({ effects: setLibrary.of(library) })
+      );
       return {
         destroy: () => {
           destroyed = true;

@@ -11,16 +11,7 @@ import {
   LanguageSupport,
   syntaxHighlighting
 } from '@codemirror/language';
-import {
-  Input,
-  NodeSet,
-  NodeType,
-  Parser,
-  parseMixed,
-  PartialParse,
-  Tree,
-  TreeFragment
-} from '@lezer/common';
+import { Input, NodeSet, NodeType, Parser, parseMixed, PartialParse, Tree, TreeFragment } from '@lezer/common';
 import { classHighlighter, styleTags, Tag, tagHighlighter, tags } from '@lezer/highlight';
 import { graphqlLanguage } from 'cm6-graphql';
 
@@ -78,7 +69,7 @@ function nodeType(name: string): NodeType {
 /** Read the head of the parsed range (see `cellHeadLength`): blank leading lines, then the magic line. */
 function readHead(input: Input, from: number, to: number): string {
   let text = '';
-  for (let pos = from; pos < to; ) {
+  for (let pos = from; pos < to;) {
     const chunk = input.chunk(pos);
     if (!chunk.length) {
       break;
@@ -140,9 +131,7 @@ class IonCellParse implements PartialParse {
   }
 }
 
-const mountGraphQL = parseMixed(node =>
-  node.type.name === 'GraphQLBody' ? { parser: graphqlLanguage.parser } : null
-);
+const mountGraphQL = parseMixed(node => (node.type.name === 'GraphQLBody' ? { parser: graphqlLanguage.parser } : null));
 
 class IonCellParser extends Parser {
   createParse(

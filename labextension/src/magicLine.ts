@@ -26,7 +26,7 @@ function isIonMagicLine(line: string): boolean {
 /** The cell's first line that is not blank, with its offsets, or null when every line is blank. */
 function firstContentLine(text: string): ILineSpan | null {
   const lineBreak = /\r\n?|\n/g;
-  for (let from = 0; ; ) {
+  for (let from = 0; ;) {
     const found = lineBreak.exec(text);
     const to = found ? found.index : text.length;
     if (text.slice(from, to).trim()) {

@@ -1,10 +1,4 @@
-import {
-  blankMagicLine,
-  cellHeadLength,
-  isIonCellText,
-  magicLineSpan,
-  tokenizeMagicLine
-} from '../magicLine';
+import { blankMagicLine, cellHeadLength, isIonCellText, magicLineSpan, tokenizeMagicLine } from '../magicLine';
 import cases from '../../../tests/ion_cell_cases.json';
 
 // The cases the kernel's test (tests/test_ion_cell.py) checks too, against IPython itself.
