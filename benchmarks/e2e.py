@@ -1,4 +1,4 @@
-"""End to end: a 100,000-row pull in pages of 100 through the Python API, against two baselines (issue 7, items 2-3).
+"""End to end: a 100,000-row pull in pages of 100 through the Python API, against two baselines.
 
 The pages come from the replay server (benchmarks/replay.py) in its own process, so server cost is excluded.
 Timed in one process, the three pulls interleaved, median of several runs:
@@ -10,11 +10,11 @@ Timed in one process, the three pulls interleaved, median of several runs:
 - requests_json_normalize: the loop of First Resonance's example scripts: `requests.post` per page,
   `pandas.json_normalize` of the page's edges, `pandas.concat` at the end.
 
-Memory (item 3): peak RSS growth during the pull, each measured in a fresh subprocess (the peak is reset
+Memory: peak RSS growth during the pull, each measured in a fresh subprocess (the peak is reset
 through /proc/self/clear_refs after the imports, the login and a 10-row warm-up query), over the final frame's
 `memory_usage(deep=True).sum()`.
 
-Run: /work/main/.venv/bin/python benchmarks/e2e.py [--quick] [--rows N] [--page-size N] [--runs N]
+Run: .venv/bin/python benchmarks/e2e.py [--quick] [--rows N] [--page-size N] [--runs N]
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Prints medians of 5 runs as `name: value` lines, the speed-up (goal >= 3) and the peak memory of a pull
 (pages decoded one at a time, as the paging layer does) relative to the final frame's deep memory usage.
-Run: /work/main/.venv/bin/python benchmarks/frames.py
+Run: .venv/bin/python benchmarks/frames.py
 """
 
 import json

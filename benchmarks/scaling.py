@@ -1,6 +1,6 @@
-"""How cost grows: the end-to-end pull at 10,000, 100,000 and 1,000,000 rows (issue 7, item 6).
+"""How cost grows: the end-to-end pull at 10,000, 100,000 and 1,000,000 rows.
 
-The issue's series is 10,000 and 100,000 rows in pages of 100 and 1,000,000 in pages of 1,000; a second series
+The first series is 10,000 and 100,000 rows in pages of 100 and 1,000,000 in pages of 1,000; a second series
 uses pages of 1,000 at every size, so that the page size does not blur the comparison. Each figure is the
 median of fresh subprocesses (benchmarks/e2e.py's child), taken in rounds over all the pulls: wall and CPU
 seconds of `IonSession.query`, peak RSS growth during it, and the frame's deep memory; the bare httpx
@@ -9,7 +9,7 @@ download-and-decode loop is measured the same way. Linear growth shows as a flat
 disturbed by other load on the machine than the wall-clock ones. Peak growth includes one decoded page in
 flight (a constant), which shows at the smallest sizes.
 
-Run: /work/main/.venv/bin/python benchmarks/scaling.py [--quick] [--runs N]
+Run: .venv/bin/python benchmarks/scaling.py [--quick] [--runs N]
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Small queries: one page of 10 rows through the Python API, the schema cached, against one bare httpx POST of
-the same query (issue 7, item 4). Goal: at most 3 ms more, median of 50.
+the same query. Goal: at most 3 ms more, median of 50.
 
 Both send the query over a warm keep-alive connection to the replay server (benchmarks/replay.py, its own
 process); the bare POST JSON-decodes the answer and does nothing else. Interleaved call by call. The goal's
@@ -7,7 +7,7 @@ figure repeats one query text, as re-running a cell does; the fresh-text figure 
 every call, so that no cache keyed by the text could help (a cell run for the first time). The plan and frame
 lines split our extra time: parse + validate + plan, and building the 10-row frame from decoded nodes.
 
-Run: /work/main/.venv/bin/python benchmarks/small_query.py [--quick] [--runs N]
+Run: .venv/bin/python benchmarks/small_query.py [--quick] [--runs N]
 """
 
 from __future__ import annotations

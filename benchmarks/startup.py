@@ -1,4 +1,4 @@
-"""Start-up: `%load_ext ion_magic` beyond importing IPython and pandas (issue 7, item 5). Goal: at most 150 ms.
+"""Start-up: `%load_ext ion_magic` beyond importing IPython and pandas. Goal: at most 150 ms.
 
 Each measurement is a fresh interpreter that imports IPython and pandas, makes `InteractiveShell.instance()`,
 then times `%load_ext ion_magic`. To locate the cost, one more interpreter runs with `-X importtime` and lists
@@ -6,7 +6,7 @@ the packages that `%load_ext` imports (slowest first; importtime inflates them),
 load is timed again with that package imported before the clock starts: the difference is what importing it
 lazily (on first use) would save.
 
-Run: /work/main/.venv/bin/python benchmarks/startup.py [--quick] [--runs N]
+Run: .venv/bin/python benchmarks/startup.py [--quick] [--runs N]
 """
 
 from __future__ import annotations

@@ -137,6 +137,13 @@ class IonMagic(Magics):
                                        self.argument_parsers(), schema_name_magic="%" + self.ion_schema.__name__)
             register_saved_name_completer(shell, lambda: self._library().saved_names())
 
+    @property
+    def _namespace(self) -> dict[str, Any]:
+        """The user's namespace: what a cell's variables are read from and its result is assigned to."""
+        if self.shell is None:
+            raise IonError("The ion-magic magics run in an IPython shell: load them with %load_ext ion_magic.")
+        return self.shell.user_ns
+
     def argument_parsers(self) -> dict[str, Any]:
         """Each magic's argument parser, keyed as typed ("%ion_login", "%%ion"): what its line completes."""
         return {prefix + name: method.parser for kind, prefix in (("line", "%"), ("cell", "%%"))
@@ -196,7 +203,8 @@ class IonMagic(Magics):
             known = "schema unknown (introspection refused): dtypes are inferred, cells are not validated"
         else:
             mutations = len(schema.mutation_type.fields) if schema.mutation_type else 0
-            known = f"schema: {len(schema.query_type.fields)} queries, {mutations} mutations"
+            queries = len(schema.query_type.fields) if schema.query_type else 0
+            known = f"schema: {queries} queries, {mutations} mutations"
         return (f"Logged in to {session.environment} ({session.graphql_url}) as client {session.client_id}, "
                 f"acting as {session.identity.describe()}; the token expires at {expires} "
                 f"(in {left / 60:.0f} min) and is renewed as needed; {known}.")
@@ -284,7 +292,7 @@ class IonMagic(Magics):
     @argument("name", help="A saved operation's name (see %%ion_operations), or the path of a .graphql file.")
     @query_options
     @argument("--operation", metavar="OP", help="The operation to run when the file holds several.")
-    @line_magic("ion")
+    @line_magic("ion")  # type: ignore[arg-type]  # IPython types line_magic(name) as a union of its two forms
     @user_errors
     def ion_line(self, line: str) -> Any:
         """Run a saved operation: %ion NAME [VAR] [options], with every option of %%ion."""
@@ -366,8 +374,8 @@ class IonMagic(Magics):
         session = self.session
         if session is None and not args.dry_run:
             raise NotLoggedInError(NOT_LOGGED_IN)
-        plan = prepare(document.text, session.schema if session else None, self.shell.user_ns, options, line_offset=1)
-        if args.dry_run:
+        plan = prepare(document.text, session.schema if session else None, self._namespace, options, line_offset=1)
+        if args.dry_run or session is None:  # without a login, only --dry-run gets here
             print(plan.describe())
             return None
         if args.explain:
@@ -382,7 +390,7 @@ class IonMagic(Magics):
         if problems:
             print(session.credentials.redact(problems), file=sys.stderr)
         if args.var:
-            self.shell.user_ns[args.var] = outcome.value
+            self._namespace[args.var] = outcome.value
             if outcome.results or outcome.failures or outcome.cached:
                 self._print_summary(f"{outcome.summary()} → {args.var}", session, plan.cell.is_mutation)
             return None

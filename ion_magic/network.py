@@ -60,4 +60,5 @@ def _bypassed(host: str, proxies: Mapping[str, str]) -> bool:
     no_proxy = proxies.get("no", "")
     if not no_proxy:
         return False
-    return bool(urllib.request.proxy_bypass_environment(host, {"no": no_proxy}))
+    # The standard library's own NO_PROXY matcher; typeshed leaves it out (it is not in urllib's documentation).
+    return bool(urllib.request.proxy_bypass_environment(host, {"no": no_proxy}))  # type: ignore[attr-defined]

@@ -39,7 +39,7 @@ def run_roots(outcome: QueryOutcome) -> list[dict[str, Any]]:
         frames, _age = outcome.cached
         return [_root(key, len(frame), 0.0, None) for key, frame in frames.items()]
     roots = [_root(result.plan.response_key, result.rows, result.seconds,
-                   result.stopped and (result.stopped.message or result.stopped.reason))
+                   None if result.stopped is None else result.stopped.message or result.stopped.reason)
              for result in outcome.results]
     return roots + [_root(failure.response_key, 0, 0.0, failure.outcome) for failure in outcome.failures]
 

@@ -159,7 +159,9 @@ class IonSession:
         """Record where each frame came from (never the token); server text in it is masked."""
         for result in outcome.results:
             frame = getattr(result, "frame", None)
-            meta = frame.attrs.get("ion") if isinstance(frame, pd.DataFrame) else None
+            if not isinstance(frame, pd.DataFrame):
+                continue
+            meta = frame.attrs.get("ion")
             if isinstance(meta, dict):
                 meta.update(environment=self.environment, organization=self.identity.organization)
                 frame.attrs["ion"] = self.credentials.redact_value(meta)

@@ -519,6 +519,7 @@ def kernel_complete(client, marked: str) -> dict:
     return reply["content"]
 
 
+@pytest.mark.kernel
 def test_a_real_kernel_answers_complete_requests_in_ion_cells(kernel):
     cell = "%%ion runs --max-pages 1\nquery {\n  runs(sort: [ID" + CURSOR + "]) { edges { node { id } } }\n}"
     content = kernel_complete(kernel, cell)
@@ -528,6 +529,7 @@ def test_a_real_kernel_answers_complete_requests_in_ion_cells(kernel):
     assert kinds == {"enum"}
 
 
+@pytest.mark.kernel
 def test_a_real_kernel_completes_arguments_and_fields(kernel):
     cell = "%%ion\n{ partInventories(" + CURSOR
     assert kernel_complete(kernel, cell)["matches"] == ["after", "filters", "first", "sort"]
@@ -537,6 +539,7 @@ def test_a_real_kernel_completes_arguments_and_fields(kernel):
     assert content["cursor_start"] == content["cursor_end"] == cell.index(CURSOR)
 
 
+@pytest.mark.kernel
 def test_a_real_kernel_keeps_python_completion_outside_ion_cells(kernel):
     content = kernel_complete(kernel, "ion_probe_va" + CURSOR)
     assert "ion_probe_value" in content["matches"]
@@ -652,6 +655,7 @@ def logged_in_kernel(tmp_path_factory):
         manager.shutdown_kernel(now=True)
 
 
+@pytest.mark.kernel
 def test_a_real_kernel_completes_ion_schema_names_and_magic_options(logged_in_kernel):
     content = kernel_complete(logged_in_kernel, "%ion_schema RunSt" + CURSOR)
     assert {"RunStatus", "RunStep", "RunStepStatus"} <= set(content["matches"])

@@ -64,6 +64,7 @@ def test_notebook_is_saved_clean_and_shaped_as_a_tutorial(path: Path):
             assert expected_error(cell), "a raises-exception cell names the error it teaches"
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
 def test_notebook_runs_top_to_bottom_against_a_fresh_sandbox(path: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch):

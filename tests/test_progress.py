@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from ion_magic.progress import FIRST_DRAW_AFTER, REDRAW_INTERVAL, PullProgress, in_notebook
 
 from .kernels import execute, notebook, text_of
@@ -76,6 +78,7 @@ def test_a_script_gets_no_progress_by_default_and_one_when_asked(sandbox, tmp_pa
     assert b" 0 rows" not in asked.stderr  # the first line drawn already counts the first page
 
 
+@pytest.mark.kernel
 def test_a_saved_notebook_keeps_no_progress_line(tmp_path, monkeypatch):
     monkeypatch.setenv("ION_MAGIC_CACHE_DIR", str(tmp_path / "cache"))
     pull = "{ partInventories { edges { node { id serialNumber } } } }"

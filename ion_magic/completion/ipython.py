@@ -1,4 +1,4 @@
-"""IPython glue for completion: inside cells whose first line is %%ion it answers from
+"""IPython glue for completion: inside %%ion cells (`ion_cell` says which) it answers from
 `document.complete_graphql`; on the line of one of our magics, from `magic_line.complete_magic_arguments`
 (options from the magic's own parser, schema names after %ion_schema); after `%ion ` it offers the saved
 operations' names. Elsewhere it stays silent. The completion engine loads at the first completion, so that
@@ -10,6 +10,8 @@ import argparse
 import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
+
+from ..ion_cell import graphql_body_start
 
 if TYPE_CHECKING:
     from graphql import GraphQLSchema
@@ -69,7 +71,7 @@ def _ion_cell_matcher(schema_provider: Callable[[], GraphQLSchema | None],
         on_magic_line = magic_line_matcher(context)
         if on_magic_line is not None:
             return on_magic_line
-        body_start = _graphql_body_start(context.full_text)
+        body_start = graphql_body_start(context.full_text)
         if body_start is None:
             return nothing
         offset = _cursor_offset(context.full_text, context.cursor_line, context.cursor_position)
@@ -110,22 +112,6 @@ def _cursor_offset(full_text: str, cursor_line: int, cursor_position: int) -> in
     if not 0 <= cursor_line < len(lines) or not 0 <= cursor_position <= len(lines[cursor_line]):
         return None
     return sum(len(line) + 1 for line in lines[:cursor_line]) + cursor_position
-
-
-def _graphql_body_start(cell: str) -> int | None:
-    """Offset of the line after a leading `%%ion ...` line, or None when the cell is no %%ion cell."""
-    line_start = 0
-    newline = cell.find("\n")
-    while not cell[line_start : len(cell) if newline == -1 else newline].strip():
-        if newline == -1:
-            return None
-        line_start, newline = newline + 1, cell.find("\n", newline + 1)
-    if newline == -1:
-        return None
-    magic_line = cell[line_start:newline].strip()
-    if magic_line != "%%ion" and not magic_line.startswith(("%%ion ", "%%ion\t")):
-        return None
-    return newline + 1
 
 
 def register_saved_name_completer(shell: InteractiveShell, names_provider: Callable[[], list[str]]) -> None:

@@ -1,7 +1,8 @@
 /**
  * GraphQL analysis of an `%%ion` cell given a schema and the kernel's fragment library: completion,
- * diagnostics and hover, via graphql-language-service. The magic line is blanked out (same length, spaces) so offsets and line
- * numbers in the cell and in the GraphQL text are identical and the magic never reaches the analysis.
+ * diagnostics and hover, via graphql-language-service. The magic line (and any blank line above it) is blanked out
+ * (same length, spaces) so offsets and line numbers in the cell and in the GraphQL text are identical and the magic
+ * never reaches the analysis.
  */
 import { Text } from '@codemirror/state';
 import { GraphQLSchema, parse } from 'graphql';
@@ -14,15 +15,11 @@ import {
 } from 'graphql-language-service';
 
 import { describeFragment, ILibraryFragment, libraryDefinitions, librarySpreadAt } from './libraryFragments';
-import { firstLineLength, isIonCellText } from './magicLine';
+import { blankMagicLine, magicLineSpan } from './magicLine';
 
 /** The GraphQL text of a cell: the magic line replaced by as many spaces, everything else unchanged. */
 export function graphqlText(cellText: string): string {
-  if (!isIonCellText(cellText)) {
-    return cellText;
-  }
-  const magicLength = firstLineLength(cellText);
-  return ' '.repeat(magicLength) + cellText.slice(magicLength);
+  return blankMagicLine(cellText);
 }
 
 class Position implements IPosition {
@@ -57,7 +54,8 @@ function offsetAt(doc: Text, position: { line: number; character: number }): num
 
 /** Where the cursor is: inside the magic line nothing GraphQL applies. */
 function inMagicLine(doc: Text, offset: number): boolean {
-  return isIonCellText(doc.line(1).text) && offset <= doc.line(1).to;
+  const span = magicLineSpan(doc.toString());
+  return span !== null && offset <= span.to;
 }
 
 /** What a suggestion is, in CodeMirror's vocabulary (it picks the icon). */
@@ -117,8 +115,7 @@ export function suggestionsAt(
     detail: item.detail ?? item.labelDetails?.detail?.trim() ?? '',
     documentation: typeof item.documentation === 'string' ? item.documentation : '',
     deprecated: Boolean(item.isDeprecated),
-    snippet:
-      item.insertText && item.insertTextFormat === SNIPPET_FORMAT ? toCodeMirrorSnippet(item.insertText) : null
+    snippet: item.insertText && item.insertTextFormat === SNIPPET_FORMAT ? toCodeMirrorSnippet(item.insertText) : null
   }));
 }
 
@@ -146,11 +143,7 @@ function parses(text: string): boolean {
  * undeclared variables, unknown fragments...). Library fragments are known; a problem inside one is the
  * kernel's to report (it names the file). A cell with nothing after the magic line has no problems yet.
  */
-export function problemsIn(
-  schema: GraphQLSchema,
-  doc: Text,
-  library: readonly ILibraryFragment[] = []
-): IProblem[] {
+export function problemsIn(schema: GraphQLSchema, doc: Text, library: readonly ILibraryFragment[] = []): IProblem[] {
   const text = graphqlText(doc.toString());
   if (!text.trim()) {
     return [];

@@ -23,7 +23,6 @@ import { ITreeField } from './schemaTree';
 /** Writes an argument's literal into the notebook (null removes the argument). */
 export type ArgumentWriter = (field: ITreeField, name: string, literal: string | null) => void;
 
-
 function select(label: string, values: readonly string[], empty: string | null): HTMLSelectElement {
   const node = element('select', { 'aria-label': label });
   if (empty !== null) {
@@ -113,7 +112,11 @@ export class ArgumentInputs {
   private addCondition(condition: ICondition | null): void {
     const fields = filterFields(this.filtersArg!);
     const row = element('div', { class: 'ion-explorer-condition' });
-    const fieldSelect = select('filter field', fields.map(field => field.name), null);
+    const fieldSelect = select(
+      'filter field',
+      fields.map(field => field.name),
+      null
+    );
     const operatorSelect = select('filter operator', [], null);
     let valueInput: HTMLInputElement | HTMLSelectElement = element('input');
     const removeLabel = 'Remove this filter';

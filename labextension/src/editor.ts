@@ -3,24 +3,10 @@
  * compartment holds the `%%ion` language (magic line + GraphQL), `tok-*` classes, and, given the notebook's
  * schema, completion, lint and hover; it is emptied again when the magic goes away.
  */
-import {
-  autocompletion,
-  Completion,
-  CompletionContext,
-  CompletionResult,
-  snippet
-} from '@codemirror/autocomplete';
+import { autocompletion, Completion, CompletionContext, CompletionResult, snippet } from '@codemirror/autocomplete';
 import { syntaxHighlighting } from '@codemirror/language';
 import { Diagnostic, linter } from '@codemirror/lint';
-import {
-  Compartment,
-  EditorState,
-  Extension,
-  Prec,
-  StateEffect,
-  StateField,
-  Text
-} from '@codemirror/state';
+import { Compartment, EditorState, Extension, Prec, StateEffect, StateField, Text } from '@codemirror/state';
 import { Decoration, EditorView, hoverTooltip, Tooltip, ViewPlugin } from '@codemirror/view';
 import { classHighlighter } from '@lezer/highlight';
 import { GraphQLSchema } from 'graphql';
@@ -28,12 +14,12 @@ import { GraphQLSchema } from 'graphql';
 import { hoverAt, ISuggestion, problemsIn, suggestionsAt } from './analysis';
 import { ionCellLanguage, magicLineHighlighter } from './language';
 import { ILibraryFragment } from './libraryFragments';
-import { isIonCellText } from './magicLine';
+import { isIonCellText, magicLineSpan } from './magicLine';
 import { SchemaSlot } from './schemaStore';
 
 /** True when the document is an `%%ion` cell. */
 export function isIonCell(doc: Text): boolean {
-  return isIonCellText(doc.line(1).text);
+  return isIonCellText(doc.toString());
 }
 
 /** Replace the schema an editor works with (null: highlighting only). */
@@ -144,9 +130,11 @@ export function ionHover(state: EditorState, pos: number): Tooltip | null {
   };
 }
 
-const magicLineDecoration = EditorView.decorations.of(
-  Decoration.set(Decoration.line({ class: 'ion-magic-line' }).range(0))
-);
+const magicLineDecoration = EditorView.decorations.compute(['doc'], state => {
+  const span = magicLineSpan(state.doc.toString());
+  const line = span ? [Decoration.line({ class: 'ion-magic-line' }).range(state.doc.lineAt(span.from).from)] : [];
+  return Decoration.set(line);
+});
 
 /** Everything an `%%ion` cell gets while it is one. */
 const ionCellEditing: Extension = [
@@ -201,7 +189,9 @@ export function ionCellExtension(options: IIonCellOptions): Extension {
         }
       });
       const unsubscribe = slot?.subscribe(schema => view.dispatch({ effects: setSchema.of(schema) }));
-      const unsubscribeLibrary = slot?.fragments.subscribe(library => view.dispatch({ effects: setLibrary.of(library) }));
+      const unsubscribeLibrary = slot?.fragments.subscribe(library =>
+        view.dispatch({ effects: setLibrary.of(library) })
+      );
       return {
         destroy: () => {
           destroyed = true;

@@ -31,7 +31,6 @@ export interface IExplorerHost {
   insertCellBelow(text: string): void;
 }
 
-
 /** A field's line (toggle, checkbox, name, type), then its arguments, whole description and enum values. */
 function fieldDescription(field: ITreeField, toggle: HTMLElement, checkbox: HTMLElement): HTMLElement[] {
   const line = element('div', { class: 'ion-explorer-line' });

@@ -8,7 +8,6 @@ import { IRunRecord } from './schemaMessage';
 
 export const NO_RUNS = 'No %%ion cell has run in this kernel session yet.';
 
-
 /** The time of a record in the reader's clock (HH:MM:SS), or the raw text when it does not parse. */
 function clockTime(iso: string): string {
   const time = new Date(iso);

@@ -5,11 +5,7 @@
  */
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
-import {
-  EditorExtensionRegistry,
-  IEditorExtensionRegistry,
-  IEditorLanguageRegistry
-} from '@jupyterlab/codemirror';
+import { EditorExtensionRegistry, IEditorExtensionRegistry, IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IStatusBar } from '@jupyterlab/statusbar';
 
@@ -44,11 +40,7 @@ const editorPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [IEditorExtensionRegistry],
   optional: [INotebookTracker],
-  activate: (
-    _app: JupyterFrontEnd,
-    extensions: IEditorExtensionRegistry,
-    notebooks: INotebookTracker | null
-  ): void => {
+  activate: (_app: JupyterFrontEnd, extensions: IEditorExtensionRegistry, notebooks: INotebookTracker | null): void => {
     const schemas = new NotebookSchemas();
     extensions.addExtension({
       name: 'ion-magic:ion-cell',

@@ -65,10 +65,7 @@ export class KernelSchemaLink implements IDisposable {
     this.disposed = true;
   }
 
-  private onKernelChanged(
-    _session: ISessionContext,
-    change: { newValue: Kernel.IKernelConnection | null }
-  ): void {
+  private onKernelChanged(_session: ISessionContext, change: { newValue: Kernel.IKernelConnection | null }): void {
     this.attach(change.newValue);
   }
 

@@ -11,20 +11,11 @@ import {
   LanguageSupport,
   syntaxHighlighting
 } from '@codemirror/language';
-import {
-  Input,
-  NodeSet,
-  NodeType,
-  Parser,
-  parseMixed,
-  PartialParse,
-  Tree,
-  TreeFragment
-} from '@lezer/common';
+import { Input, NodeSet, NodeType, Parser, parseMixed, PartialParse, Tree, TreeFragment } from '@lezer/common';
 import { classHighlighter, styleTags, Tag, tagHighlighter, tags } from '@lezer/highlight';
 import { graphqlLanguage } from 'cm6-graphql';
 
-import { firstLineLength, MagicTokenKind, tokenizeMagicLine } from './magicLine';
+import { cellHeadLength, MagicTokenKind, tokenizeMagicLine } from './magicLine';
 
 /** Highlighting tags of the magic line: each a sub-tag of a standard one, so themes colour them sensibly. */
 export const magicTags: Record<MagicTokenKind, Tag> = {
@@ -75,38 +66,39 @@ function nodeType(name: string): NodeType {
   return nodeSet.types[NODE_NAMES.indexOf(name)];
 }
 
-/** Read the first line of the parsed range, up to (not including) its line break. */
-function readFirstLine(input: Input, from: number, to: number): string {
+/** Read the head of the parsed range (see `cellHeadLength`): blank leading lines, then the magic line. */
+function readHead(input: Input, from: number, to: number): string {
   let text = '';
-  for (let pos = from; pos < to; ) {
+  for (let pos = from; pos < to;) {
     const chunk = input.chunk(pos);
     if (!chunk.length) {
       break;
     }
     const piece = chunk.slice(0, to - pos);
-    const lineEnd = firstLineLength(piece);
-    if (lineEnd < piece.length) {
-      return text + piece.slice(0, lineEnd);
-    }
     text += piece;
     pos += piece.length;
+    const headEnd = cellHeadLength(text);
+    if (headEnd < text.length) {
+      return text.slice(0, headEnd);
+    }
   }
   return text;
 }
 
-/** The outer tree of a cell: the magic line with its tokens, then the body (after the first line break). */
-export function buildCellTree(firstLine: string, length: number): Tree {
-  const tokens = tokenizeMagicLine(firstLine);
+/** The outer tree of a cell: its head (the magic line and any blank line above it) with the magic's tokens, then
+ * the body (after the magic line's break). */
+export function buildCellTree(head: string, length: number): Tree {
+  const tokens = tokenizeMagicLine(head);
   const magicLine = new Tree(
     nodeType('MagicLine'),
     tokens.map(token => new Tree(nodeType(TOKEN_NODE_NAMES[token.kind]), [], [], token.to - token.from)),
     tokens.map(token => token.from),
-    firstLine.length
+    head.length
   );
   const children: Tree[] = [magicLine];
   const positions = [0];
-  const lineBreak = firstLine.length < length ? 1 : 0;
-  const bodyStart = Math.min(firstLine.length + lineBreak, length);
+  const lineBreak = head.length < length ? 1 : 0;
+  const bodyStart = Math.min(head.length + lineBreak, length);
   if (bodyStart < length) {
     children.push(new Tree(nodeType('GraphQLBody'), [], [], length - bodyStart));
     positions.push(bodyStart);
@@ -114,7 +106,7 @@ export function buildCellTree(firstLine: string, length: number): Tree {
   return new Tree(nodeType('IonCell'), children, positions, length);
 }
 
-/** The outer parse: one step, since only the first line needs reading. */
+/** The outer parse: one step, since only the head (up to the magic line's end) needs reading. */
 class IonCellParse implements PartialParse {
   parsedPos: number;
   stoppedAt: number | null = null;
@@ -129,9 +121,9 @@ class IonCellParse implements PartialParse {
 
   advance(): Tree {
     const end = this.stoppedAt ?? this.to;
-    const firstLine = readFirstLine(this.input, this.from, end);
+    const head = readHead(this.input, this.from, end);
     this.parsedPos = end;
-    return buildCellTree(firstLine, end - this.from);
+    return buildCellTree(head, end - this.from);
   }
 
   stopAt(pos: number): void {
@@ -139,9 +131,7 @@ class IonCellParse implements PartialParse {
   }
 }
 
-const mountGraphQL = parseMixed(node =>
-  node.type.name === 'GraphQLBody' ? { parser: graphqlLanguage.parser } : null
-);
+const mountGraphQL = parseMixed(node => (node.type.name === 'GraphQLBody' ? { parser: graphqlLanguage.parser } : null));
 
 class IonCellParser extends Parser {
   createParse(

@@ -55,10 +55,7 @@ function ownFragmentNames(text: string): Set<string> {
 }
 
 /** The library fragments a cell can spread, parsed: all but those it defines itself (the cell's own win). */
-export function libraryDefinitions(
-  fragments: readonly ILibraryFragment[],
-  text: string
-): FragmentDefinitionNode[] {
+export function libraryDefinitions(fragments: readonly ILibraryFragment[], text: string): FragmentDefinitionNode[] {
   const own = ownFragmentNames(text);
   return definitionsOf(fragments).filter(definition => !own.has(definition.name.value));
 }

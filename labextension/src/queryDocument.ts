@@ -18,7 +18,7 @@ import {
   ValueNode
 } from 'graphql';
 
-import { firstLineLength } from './magicLine';
+import { blankMagicLine } from './magicLine';
 
 /** The operations the builder writes. */
 export type OperationKind = 'query' | 'mutation';
@@ -49,8 +49,7 @@ interface IParsedCell {
 const IGNORED_ONLY = /^(?:[\s,]|#[^\n\r]*)*$/;
 
 function parseCell(text: string): IParsedCell {
-  const magicLength = firstLineLength(text);
-  const body = ' '.repeat(magicLength) + text.slice(magicLength);
+  const body = blankMagicLine(text);
   if (IGNORED_ONLY.test(body)) {
     return { text, document: null, fragments: new Map() };
   }

@@ -70,7 +70,7 @@ function stringOrNull(value: unknown): string | null {
 
 function readRoot(data: unknown): IRootRecord {
   if (!isRecord(data) || typeof data.field !== 'string') {
-    throw new SchemaMessageError('a run record\'s root has no field name');
+    throw new SchemaMessageError("a run record's root has no field name");
   }
   return {
     field: data.field,

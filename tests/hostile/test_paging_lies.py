@@ -450,6 +450,7 @@ def kernel_cases() -> dict[str, tuple[Any, Any]]:
     }
 
 
+@pytest.mark.kernel
 @pytest.mark.timeout(300)
 def test_paging_lies_through_the_magic_in_a_real_kernel(start_hostile, tmp_path):
     """The kernel is its own process: it logs in to the lying server over loopback as a user would, and runs

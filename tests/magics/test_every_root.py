@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLScalarType, get_named_type, parse
 
 from ion_magic.frames import build_frame, plan_frame
@@ -27,6 +28,7 @@ def connection_roots(schema) -> dict[str, GraphQLObjectType]:
     return roots
 
 
+@pytest.mark.slow
 def test_every_connection_root_paged_equals_one_unpaginated_request(sandbox):
     session = IonSession("custom", sandbox.api_url, sandbox.auth_url, sandbox.client_id, sandbox.client_secret)
     session.login()

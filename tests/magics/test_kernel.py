@@ -16,6 +16,8 @@ from ion_magic.sandbox import DEMO_CLIENT_SECRET, start_sandbox
 from ..kernels import errors_of, execute, json_printed, notebook, text_of
 from ..scripted_server import Reply, scripted_server
 
+pytestmark = pytest.mark.kernel
+
 
 def test_sandbox_login_query_and_validation_error(tmp_path, monkeypatch):
     monkeypatch.setenv("ION_MAGIC_CACHE_DIR", str(tmp_path / "cache"))

@@ -6,9 +6,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from jupyter_client import KernelManager
 
 from ..kernels import errors_of, execute, json_printed, notebook, text_of
+
+pytestmark = pytest.mark.kernel
 
 BAD_FRAGMENT = "fragment Broken on Run {\n  id\n  titel\n}\n"
 TWO_OPERATIONS = ("query RecentRuns { runs(first: 2) { edges { node { id } } } }\n\n"

@@ -28,6 +28,7 @@ def big_sandbox():
         yield running
 
 
+@pytest.mark.slow
 def test_pull_under_faults_equals_clean_pull(big_sandbox):
     clean = session_for(big_sandbox).query(PULL, page_size=100, progress=False)
     assert len(clean) >= 20_000
@@ -52,6 +53,7 @@ def test_pull_under_faults_equals_clean_pull(big_sandbox):
     assert faulty.attrs["ion"]["complete"] is True
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", ["rate_503", "rate_drop"])
 def test_mutation_met_by_a_fault_runs_at_most_once_and_says_so(fault):
     with start_sandbox() as sandbox:

@@ -19,6 +19,7 @@ GRAPHQL_BITS = st.sampled_from(["{", "}", "(", ")", "[", "]", ":", "$", "...", "
 CELL_TEXT = st.one_of(st.text(max_size=300), st.lists(GRAPHQL_BITS, max_size=80).map("".join))
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(CELL_TEXT, st.dictionaries(st.sampled_from(["id", "first", "wanted"]),
                                   st.one_of(st.integers(), st.text(max_size=5), st.none()), max_size=3))

@@ -7,9 +7,12 @@ import threading
 import time
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 from ..kernels import json_printed, notebook, text_of
+
+pytestmark = pytest.mark.kernel
 
 CELLS = (
     "%load_ext ion_magic",

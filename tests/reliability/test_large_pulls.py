@@ -15,6 +15,9 @@ from ion_magic.errors import IncompleteResultError, IonError
 from ion_magic.sandbox import Faults, start_sandbox
 from ion_magic.session import IonSession
 
+# Every test here pulls from a sandbox of 3,000 part inventories, and several write and read back files.
+pytestmark = pytest.mark.slow
+
 PULL = "{ partInventories { edges { node { id status quantity serialNumber createdAt part { partNumber } } } } }"
 
 

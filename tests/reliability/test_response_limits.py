@@ -44,6 +44,7 @@ def serve(graphql: Reply):
     return scripted_server(lambda request: TOKEN if request.path == TOKEN_PATH else graphql)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(60)
 def test_a_gzip_bomb_is_cut_at_the_limit_with_memory_bounded_by_it():
     bomb = gzip_bomb()

@@ -149,6 +149,7 @@ def test_sorts_agree_with_sql(execute, store, sort, order_by):
     assert seen == expected
 
 
+@pytest.mark.slow
 def test_every_root_connection_filters_and_sorts_on_its_own_columns(execute, api):
     """Each filter field and sort value of each root connection runs (and names a real column)."""
     query_type = api.schema.query_type

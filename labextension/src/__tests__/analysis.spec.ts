@@ -24,7 +24,11 @@ describe('suggestionsAt', () => {
     const schema = smallSchema();
     const fields = suggestionsAt(schema, doc('%%ion\n{ runs { edges { node { t } } } }'), 31);
     const title = fields.find(s => s.label === 'title');
-    expect(title).toMatchObject({ type: 'property', detail: 'String', documentation: "The run's title, as shown in ION." });
+    expect(title).toMatchObject({
+      type: 'property',
+      detail: 'String',
+      documentation: "The run's title, as shown in ION."
+    });
     const args = suggestionsAt(schema, doc('%%ion\n{ runs(fil) }'), 16);
     expect(args.find(s => s.label === 'filters')?.snippet).toMatch(/^filters: +\{[\s\S]*\$\{1\}[\s\S]*\}$/);
   });

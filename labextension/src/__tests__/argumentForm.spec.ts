@@ -34,7 +34,9 @@ describe('filters', () => {
         { field: 'quantity', operator: 'eq', value: ' 3 ' },
         { field: 'status', operator: 'neq', value: 'IN_PROGRESS' }
       ])
-    ).toBe('{title: {neq: "A \\"quoted\\" title"}, status: {neq: IN_PROGRESS, in: [TODO, COMPLETE]}, quantity: {eq: 3}}');
+    ).toBe(
+      '{title: {neq: "A \\"quoted\\" title"}, status: {neq: IN_PROGRESS, in: [TODO, COMPLETE]}, quantity: {eq: 3}}'
+    );
   });
 
   it('refuses values that do not fit', () => {

@@ -58,7 +58,10 @@ describe('argumentEdit', () => {
 
   it('inserts a new cell with the argument when the active cell is not an %%ion cell', () => {
     const edit = argumentEdit('print(1)', runs, 'filters', '{status: {eq: TODO}}');
-    expect(edit).toEqual({ action: 'insert', text: expect.stringContaining('  runs(filters: {status: {eq: TODO}}) {\n') });
+    expect(edit).toEqual({
+      action: 'insert',
+      text: expect.stringContaining('  runs(filters: {status: {eq: TODO}}) {\n')
+    });
     expect(argumentEdit('print(1)', runs, 'filters', null)).toEqual({ action: 'none' });
   });
 });

@@ -84,9 +84,7 @@ function complete(state: EditorState, marker: string, explicit = false): string[
 describe('completion', () => {
   it('offers the fields of the type under the cursor when asked', () => {
     const state = withSchema('%%ion --x\n{ runs { edges { node {  } } } }');
-    expect(complete(state, 'node { ', true)).toEqual(
-      expect.arrayContaining(['id', 'title', 'status', 'quantity'])
-    );
+    expect(complete(state, 'node { ', true)).toEqual(expect.arrayContaining(['id', 'title', 'status', 'quantity']));
     expect(complete(state, 'node { ', true)).not.toContain('runs');
   });
 
@@ -128,7 +126,9 @@ describe('lint', () => {
   });
 
   it('finds nothing wrong with a valid cell, its magic line included', () => {
-    expect(ionDiagnostics(withSchema('%%ion --page-size 5 df\n{ runs(first: 3) { edges { node { title } } } }'))).toEqual([]);
+    expect(
+      ionDiagnostics(withSchema('%%ion --page-size 5 df\n{ runs(first: 3) { edges { node { title } } } }'))
+    ).toEqual([]);
   });
 
   it('is silent without a schema and on a cell with no GraphQL yet', () => {

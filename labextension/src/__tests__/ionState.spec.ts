@@ -10,7 +10,12 @@ const record = (rows: number, complete = true): IRunRecord => ({
 });
 
 const login = (history: IRunRecord[] | null): ISchemaUpdate => ({
-  schema: null, endpoint: 'e', environment: 'sandbox', identity: 'Demo', fragments: [], history
+  schema: null,
+  endpoint: 'e',
+  environment: 'sandbox',
+  identity: 'Demo',
+  fragments: [],
+  history
 });
 
 describe('NotebookIonState', () => {

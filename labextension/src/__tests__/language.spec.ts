@@ -46,6 +46,16 @@ describe('the %%ion cell language', () => {
     expect(ancestry[ancestry.length - 1]).toBe('IonCell');
   });
 
+  it('takes blank lines above the magic as part of the head, as the kernel does', () => {
+    const cell = '\n  \n' + CELL;
+    const tree = parse(cell);
+    expect(tree.topNode.firstChild?.type.name).toBe('MagicLine');
+    expect(tree.topNode.firstChild?.to).toBe(cell.indexOf('runs\n') + 4);
+    expect(tree.resolveInner(cell.indexOf('title') + 1, 1).parent?.type.name).toBe('Field');
+    expect(highlighted(cell).find(([text]) => text === '%%ion')?.[2]).toBe(4);
+    expect(errorNodes(tree)).toEqual([]);
+  });
+
   it('finds no GraphQL error in a valid cell, magic flags included', () => {
     expect(errorNodes(parse(CELL))).toEqual([]);
   });

@@ -2,14 +2,7 @@ import { CompletionContext, CompletionResult } from '@codemirror/autocomplete';
 import { EditorState, Text } from '@codemirror/state';
 
 import { hoverAt, problemsIn, suggestionsAt } from '../analysis';
-import {
-  ionCellExtension,
-  ionCompletionSource,
-  ionDiagnostics,
-  ionHover,
-  libraryField,
-  setLibrary
-} from '../editor';
+import { ionCellExtension, ionCompletionSource, ionDiagnostics, ionHover, libraryField, setLibrary } from '../editor';
 import { readFragments } from '../libraryFragments';
 import { readSchemaUpdate } from '../schemaMessage';
 import { SchemaSlot } from '../schemaStore';
@@ -42,9 +35,7 @@ describe('library fragments in the analysis of a cell', () => {
 
   it('knows spreads of library fragments: no "Unknown fragment" problem', () => {
     const schema = smallSchema();
-    expect(problemsIn(schema, doc(cell)).map(problem => problem.message)).toEqual([
-      'Unknown fragment "RunBasics".'
-    ]);
+    expect(problemsIn(schema, doc(cell)).map(problem => problem.message)).toEqual(['Unknown fragment "RunBasics".']);
     expect(problemsIn(schema, doc(cell), LIBRARY)).toEqual([]);
   });
 

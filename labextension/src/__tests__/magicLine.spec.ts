@@ -1,27 +1,29 @@
-import { firstLineLength, isIonCellText, tokenizeMagicLine } from '../magicLine';
+import { blankMagicLine, cellHeadLength, isIonCellText, magicLineSpan, tokenizeMagicLine } from '../magicLine';
+import cases from '../../../tests/ion_cell_cases.json';
 
-describe('isIonCellText', () => {
-  it.each([
-    ['%%ion', true],
-    ['%%ion\n{ runs { edges { node { id } } } }', true],
-    ['%%ion --page-size 50 runs_df\n{ a }', true],
-    ['%%ion\t-v', true],
-    ['%%ionic\n{ a }', false],
-    [' %%ion\n{ a }', false],
-    ['%ion_login --sandbox', false],
-    ['%%sql\nselect 1', false],
-    ['x = 1\n%%ion', false],
-    ['', false]
-  ])('%j -> %s', (text, expected) => {
-    expect(isIonCellText(text)).toBe(expected);
+// The cases the kernel's test (tests/test_ion_cell.py) checks too, against IPython itself.
+describe('isIonCellText, on the cases shared with the kernel', () => {
+  it.each(cases.map(c => [c.case, c.cell, c.ion, c.line] as const))('%s', (_, cell, ion, line) => {
+    expect(isIonCellText(cell)).toBe(ion);
+    const span = magicLineSpan(cell);
+    expect(span && [span.from, span.to]).toEqual(line);
   });
 });
 
-describe('firstLineLength', () => {
-  it('stops at the first line break of any kind', () => {
-    expect(firstLineLength('%%ion\n{a}')).toBe(5);
-    expect(firstLineLength('%%ion -x\r\n{a}')).toBe(8);
-    expect(firstLineLength('%%ion')).toBe(5);
+describe('cellHeadLength', () => {
+  it('ends at the first line that is not blank, at a line break of any kind', () => {
+    expect(cellHeadLength('%%ion\n{a}')).toBe(5);
+    expect(cellHeadLength('%%ion -x\r\n{a}')).toBe(8);
+    expect(cellHeadLength('%%ion')).toBe(5);
+    expect(cellHeadLength('\n  \n%%ion -x\n{a}')).toBe(12);
+    expect(cellHeadLength('\n  \n')).toBe(4);
+  });
+});
+
+describe('blankMagicLine', () => {
+  it('blanks the magic line and the blank lines above it, keeping every offset and line break', () => {
+    expect(blankMagicLine('\n\t\r\n%%ion x\n{ a }')).toBe('\n \r\n       \n{ a }');
+    expect(blankMagicLine('%%sql\n{ a }')).toBe('%%sql\n{ a }');
   });
 });
 
@@ -59,5 +61,14 @@ describe('tokenizeMagicLine', () => {
 
   it('has nothing to say about other lines', () => {
     expect(tokenizeMagicLine('%%sql select')).toEqual([]);
+    expect(tokenizeMagicLine(' %%ion -x')).toEqual([]);
+  });
+
+  it('finds the magic below blank lines', () => {
+    expect(tokens('\n  \n%%ion -x 5')).toEqual([
+      ['keyword', '%%ion'],
+      ['option', '-x'],
+      ['number', '5']
+    ]);
   });
 });

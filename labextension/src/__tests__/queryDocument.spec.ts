@@ -39,9 +39,16 @@ describe('newIonCell', () => {
 describe('addField', () => {
   const multiLine = newIonCell('query', [...NODE, 'id']);
 
-  it('adds a field under a connection node, in the cell\'s own layout', () => {
+  it("adds a field under a connection node, in the cell's own layout", () => {
     expect(addField(multiLine, 'query', [...NODE, 'title'])).toBe(
       '%%ion\n{\n  runs {\n    edges {\n      node {\n        id\n        title\n      }\n    }\n  }\n}'
+    );
+  });
+
+  it('edits a cell whose magic line follows blank lines, leaving them and the magic alone', () => {
+    const text = '\n  \n' + multiLine.replace('%%ion', '%%ion runs_df');
+    expect(addField(text, 'query', [...NODE, 'title'])).toBe(
+      '\n  \n%%ion runs_df\n{\n  runs {\n    edges {\n      node {\n        id\n        title\n      }\n    }\n  }\n}'
     );
   });
 
@@ -54,9 +61,17 @@ describe('addField', () => {
     expect(text.endsWith('  }\n  parts {\n    edges {\n      node {\n        id\n      }\n    }\n  }\n}')).toBe(true);
     expect(selectedPaths(text).paths).toEqual(
       new Set([
-        'runs', 'runs.edges', 'runs.edges.node', 'runs.edges.node.id', 'runs.edges.node.steps',
-        'runs.edges.node.steps.status', 'runs.edges.node.steps.title',
-        'parts', 'parts.edges', 'parts.edges.node', 'parts.edges.node.id'
+        'runs',
+        'runs.edges',
+        'runs.edges.node',
+        'runs.edges.node.id',
+        'runs.edges.node.steps',
+        'runs.edges.node.steps.status',
+        'runs.edges.node.steps.title',
+        'parts',
+        'parts.edges',
+        'parts.edges.node',
+        'parts.edges.node.id'
       ])
     );
   });
@@ -112,7 +127,9 @@ describe('addField', () => {
   });
 
   it('starts an operation in a cell that has only the magic line and comments', () => {
-    expect(addField('%%ion --all\n# later\n', 'query', ['me', 'id'])).toBe('%%ion --all\n# later\n{\n  me {\n    id\n  }\n}');
+    expect(addField('%%ion --all\n# later\n', 'query', ['me', 'id'])).toBe(
+      '%%ion --all\n# later\n{\n  me {\n    id\n  }\n}'
+    );
     expect(operationKindOf('%%ion --all\n# later\n')).toBeNull();
   });
 
@@ -189,10 +206,17 @@ describe('removeField', () => {
   });
 
   it('is the inverse of addField', () => {
-    const start = '%%ion --page-size 5\n{\n  # comment\n  runs(first: 3) {\n    edges {\n      node {\n        id\n      }\n    }\n  }\n}';
+    const start =
+      '%%ion --page-size 5\n{\n  # comment\n  runs(first: 3) {\n    edges {\n      node {\n        id\n      }\n    }\n  }\n}';
     const added: Array<[string[], string[]]> = [
-      [[...NODE, 'title'], [...NODE, 'title']],
-      [[...NODE, 'steps', 'status'], [...NODE, 'steps']],
+      [
+        [...NODE, 'title'],
+        [...NODE, 'title']
+      ],
+      [
+        [...NODE, 'steps', 'status'],
+        [...NODE, 'steps']
+      ],
       [['parts', 'edges', 'node', 'id'], ['parts']]
     ];
     for (const [path, created] of added) {
@@ -205,9 +229,17 @@ describe('removeField', () => {
 
 describe('selectedPaths', () => {
   it('reads the ticks from a document written by hand', () => {
-    const selection = selectedPaths('%%ion\nquery { runs(filters: {status: {eq: DONE}}) { edges { node { id title } } } }');
+    const selection = selectedPaths(
+      '%%ion\nquery { runs(filters: {status: {eq: DONE}}) { edges { node { id title } } } }'
+    );
     expect(selection.kind).toBe('query');
-    expect([...selection.paths]).toEqual(['runs', 'runs.edges', 'runs.edges.node', 'runs.edges.node.id', 'runs.edges.node.title']);
+    expect([...selection.paths]).toEqual([
+      'runs',
+      'runs.edges',
+      'runs.edges.node',
+      'runs.edges.node.id',
+      'runs.edges.node.title'
+    ]);
   });
 
   it('reads a mutation and a cell with no operation', () => {
@@ -240,7 +272,9 @@ describe('setArgument', () => {
 
   it('removes the last of several arguments with its comma', () => {
     const text2 = '%%ion\n{ runs(first: 5, sort: [ID_ASC]) { edges { node { id } } } }';
-    expect(setArgument(text2, 'query', ['runs'], 'sort', null)).toBe('%%ion\n{ runs(first: 5) { edges { node { id } } } }');
+    expect(setArgument(text2, 'query', ['runs'], 'sort', null)).toBe(
+      '%%ion\n{ runs(first: 5) { edges { node { id } } } }'
+    );
   });
 
   it('needs the field in the cell', () => {

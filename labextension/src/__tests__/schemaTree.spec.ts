@@ -25,23 +25,37 @@ describe('the tree', () => {
 
   it('lists the queries, then the mutations', () => {
     expect(roots.map(root => root.label)).toEqual([
-      'Query.runs', 'Query.run', 'Query.readings', 'Query.version', 'Mutation.createRun', 'Mutation.deleteRun'
+      'Query.runs',
+      'Query.run',
+      'Query.readings',
+      'Query.version',
+      'Mutation.createRun',
+      'Mutation.deleteRun'
     ]);
     expect(roots.map(root => root.kind)).toEqual(['query', 'query', 'query', 'query', 'mutation', 'mutation']);
   });
 
-  it('shows a field\'s type, arguments and whole description', () => {
+  it("shows a field's type, arguments and whole description", () => {
     expect(runs.type).toBe('RunConnection');
     expect(runs.args.map(arg => `${arg.name}: ${arg.type}`)).toEqual([
-      'filters: RunsInputFilters', 'sort: [RunSortEnum]', 'first: Int', 'after: String'
+      'filters: RunsInputFilters',
+      'sort: [RunSortEnum]',
+      'first: Int',
+      'after: String'
     ]);
     expect(runs.description).toBe('Runs of procedures.\nSecond line of the description: all of it is shown.');
   });
 
-  it('expands a connection to its node type\'s fields, at their place in a document', () => {
+  it("expands a connection to its node type's fields, at their place in a document", () => {
     expect(runs.connection).toBe(true);
     const children = childFields(runs);
-    expect(children.map(child => child.label)).toEqual(['Run.id', 'Run.title', 'Run.status', 'Run.quantity', 'Run.steps']);
+    expect(children.map(child => child.label)).toEqual([
+      'Run.id',
+      'Run.title',
+      'Run.status',
+      'Run.quantity',
+      'Run.steps'
+    ]);
     const title = byLabel(children, 'Run.title');
     expect(title.documentPath).toEqual(['runs', 'edges', 'node', 'title']);
     expect(title.tickPath).toEqual(['runs', 'edges', 'node', 'title']);
