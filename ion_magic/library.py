@@ -35,8 +35,8 @@ from graphql import (
     visit,
 )
 
+from .cell import MAX_TOKENS
 from .errors import IonError, IonSyntaxError, IonValidationError, point_at
-from .operation import MAX_TOKENS
 
 FOLDER_VARIABLE = "ION_OPERATIONS_DIR"
 DEFAULT_FOLDER = "graphql"

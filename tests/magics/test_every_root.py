@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLScalarType, get_named_type, parse
 
-from ion_magic.frames import build_frame, plan_frame
+from ion_magic.frame_plan import plan_frame
+from ion_magic.frames import build_frame
 from ion_magic.session import IonSession
 
 
