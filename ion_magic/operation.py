@@ -168,10 +168,11 @@ def _start_cursors(after: str | Sequence[str] | Mapping[str, str] | None, connec
         pairs = [(str(key), str(cursor)) for key, cursor in after.items()]
     else:
         for text in [after] if isinstance(after, str) else list(after):
-            root, _, cursor = text.partition("=")
-            pairs.append((root, cursor) if cursor and root in roots else (None, text))
+            named, _, cursor = text.partition("=")
+            pairs.append((named, cursor) if cursor and named in roots else (None, text))
     starts: dict[str, str] = {}
-    for root, cursor in pairs:
+    for given, cursor in pairs:
+        root = given
         if root is None:
             if len(connections) != 1:
                 where = ("it has no paged connection root" if not connections else

@@ -104,7 +104,7 @@ def _check_objects(values: list[Any], where: str, what: str, below: str = "") ->
     raise PagingViolation(f"{where}[{index}]{'.' + below if below else ''} is a {json_type(value)}, not {what}.")
 
 
-def _values(objects: list[dict[str, Any] | None], key: str) -> list[Any]:
+def _values(objects: list[Any], key: str) -> list[Any]:
     """`object[key]` of each object (None for a null object or a missing key)."""
     try:
         return list(map(itemgetter(key), objects))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -115,10 +116,11 @@ def run(plan: OperationPlan, send: Send, options: QueryOptions, *, endpoint: str
     """Send the plan's requests and build one DataFrame (or raw value) per root field."""
     if plan.mutation_document is not None:
         return _run_mutation(plan, send, options, endpoint)
-    results, failures = [], []
+    results: list[RootResult] = []
+    failures: list[RootFailure] = []
     for root in plan.roots:
         try:
-            result = fetch_root(send, root, lambda root=root: _sink(plan, root, options),
+            result = fetch_root(send, root, partial(_sink, plan, root, options),
                                 max_rows=options.max_rows, progress_factory=progress_factory,
                                 concurrency=options.concurrency, nested_page_size=options.page_size)
         except IonError as error:
@@ -214,11 +216,13 @@ def _run_mutation(plan: OperationPlan, send: Send, options: QueryOptions, endpoi
             raise TransportError(f"{error} This request held every field of the mutation ({fields}): each "
                                  "may or may not have been applied.", write_uncertain=True) from None
         raise
-    errors = response.get("errors") if isinstance(response, Mapping) else None
+    errors: Any = response.get("errors") if isinstance(response, Mapping) else None
     data = response.get("data") if isinstance(response, Mapping) else None
-    results, failures = [], []
+    results: list[RootResult] = []
+    failures: list[RootFailure] = []
     for root in plan.roots:
-        own = [e for e in errors or () if isinstance(e, Mapping) and (e.get("path") or [None])[0] == root.response_key]
+        own: list[Any] = [e for e in errors or ()
+                          if isinstance(e, Mapping) and (e.get("path") or [None])[0] == root.response_key]
         value = data.get(root.response_key) if isinstance(data, Mapping) else None
         if value is None and (own or errors):
             shown = own or errors or []
@@ -226,12 +230,17 @@ def _run_mutation(plan: OperationPlan, send: Send, options: QueryOptions, endpoi
                 f"the server answered with errors:\n{describe_graphql_errors(shown)}", shown, data), "not applied"))
             continue
         answer = {"data": {root.response_key: value}, "errors": own}
-        result = fetch_root(lambda _document, _variables, answer=answer: answer,  # the answer already came
-                            root, lambda root=root: _sink(plan, root, options), nested_page_size=options.page_size)
+        result = fetch_root(_answered(answer), root, partial(_sink, plan, root, options),
+                            nested_page_size=options.page_size)
         _describe(result, plan, endpoint, options)
         results.append(result)
     if not results and failures:
         messages = "\n".join(f"{failure.response_key}: {failure.error}" for failure in failures)
         raise ServerError(f"The mutation was not applied:\n{messages}", list(errors or ()), data)
     return QueryOutcome(_value(results, options, len(plan.roots)), results, failures, mutation=True)
+
+
+def _answered(answer: dict[str, Any]) -> Send:
+    """A `Send` that gives the answer that already came (a mutation's field, read like a query's root)."""
+    return lambda _document, _variables: answer
 

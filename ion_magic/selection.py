@@ -81,7 +81,7 @@ class SelectionScope:
             name = directive.name.value
             if name not in ("skip", "include"):
                 continue
-            condition = next((arg.value for arg in directive.arguments if arg.name.value == "if"), None)
+            condition = next((arg.value for arg in directive.arguments or () if arg.name.value == "if"), None)
             if isinstance(condition, BooleanValueNode):
                 value = condition.value
             elif isinstance(condition, VariableNode) and condition.name.value in self.variables:
