@@ -15,10 +15,13 @@ from typing import Any
 
 from graphql import (
     FieldNode,
+    FragmentSpreadNode,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
+    InlineFragmentNode,
     NameNode,
+    SelectionNode,
     SelectionSetNode,
     get_named_type,
     is_non_null_type,
@@ -98,6 +101,11 @@ def with_nested_page_info(selection_set: SelectionSetNode | None, parent: GraphQ
     found: list[NestedConnection] = []
     selections = []
     for selection in selection_set.selections:
+        if isinstance(selection, InlineFragmentNode | FragmentSpreadNode) and scope.included(selection):
+            fragment, deeper = _fragment_with_page_info(selection, parent, scope, prefix)
+            found += deeper
+            selections.append(fragment)
+            continue
         if not isinstance(selection, FieldNode) or selection.selection_set is None \
                 or selection.name.value not in parent.fields or not scope.included(selection):
             selections.append(selection)
@@ -121,6 +129,26 @@ def with_nested_page_info(selection_set: SelectionSetNode | None, parent: GraphQ
         found += deeper
         selections.append(with_selection(selection, inner_selection))
     return SelectionSetNode(selections=tuple(selections)), tuple(found)
+
+
+def _fragment_with_page_info(selection: InlineFragmentNode | FragmentSpreadNode, parent: GraphQLNamedType,
+                             scope: SelectionScope, prefix: tuple[str, ...]
+                             ) -> tuple[SelectionNode, tuple[NestedConnection, ...]]:
+    """A fragment that holds nested connections, as an inline fragment with their pageInfo added (a named
+    fragment is written out in place, so that its other uses stay as they are); else the fragment as it is."""
+    if isinstance(selection, InlineFragmentNode):
+        condition, selection_set = selection.type_condition, selection.selection_set
+    else:
+        definition = scope.fragments.get(selection.name.value)
+        if definition is None:
+            return selection, ()
+        condition, selection_set = definition.type_condition, definition.selection_set
+    on = parent if condition is None else scope.condition_type(condition.name.value, parent)
+    rewritten, found = with_nested_page_info(selection_set, on, scope, prefix)
+    if not found or rewritten is None:
+        return selection, ()
+    return InlineFragmentNode(type_condition=condition, directives=selection.directives,
+                              selection_set=rewritten), found
 
 
 def unwrap(nodes: Sequence[Any], nested: Sequence[NestedConnection], prefix: tuple[str, ...] = ()) -> list[Cut]:

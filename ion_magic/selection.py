@@ -101,7 +101,7 @@ class SelectionScope:
                 found.append((selection, parent))
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
-                on = parent if condition is None else self._condition_type(condition.name.value, parent)
+                on = parent if condition is None else self.condition_type(condition.name.value, parent)
                 self._gather(selection.selection_set, on, found, spread)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
@@ -111,10 +111,10 @@ class SelectionScope:
                 fragment = self.fragments.get(name)
                 if fragment is None:
                     raise UnknownFragmentError(f"unknown fragment {name!r}")
-                on = self._condition_type(fragment.type_condition.name.value, parent)
+                on = self.condition_type(fragment.type_condition.name.value, parent)
                 self._gather(fragment.selection_set, on, found, spread)
 
-    def _condition_type(self, name: str, parent: Parent) -> Parent:
+    def condition_type(self, name: str, parent: Parent) -> Parent:
         """The type a fragment's condition names: the schema's, else the parent or a member of a parent
         union, else the parent itself."""
         if self.schema is not None:
