@@ -147,6 +147,7 @@ class OperationLibrary:
         raise IonError(f"{shown} holds {len(operations)} operations ({', '.join(named) or 'anonymous'}): "
                        "pick one with --operation NAME.")
 
+    # -- composing ----------------------------------------------------------------------------------
     def compose_cell(self, source: str, schema: GraphQLSchema | None, *, line_offset: int = 1,
                      check: bool = False) -> ComposedDocument:
         """The cell's text with the library fragments it spreads appended. A cell that does not parse comes
@@ -157,6 +158,7 @@ class OperationLibrary:
         """The saved operation with the fragments it uses: its own file's first, then the library's."""
         return Composer(self.folder, self.files).compose_saved(saved, schema)
 
+    # -- saving -------------------------------------------------------------------------------------
     def save(self, name: str, source: str, schema: GraphQLSchema | None, *, overwrite: bool = False,
              line_offset: int = 1) -> SaveOutcome:
         """Write the cell's text to NAME.graphql after checking it; says what was done, in a sentence."""

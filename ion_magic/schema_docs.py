@@ -76,7 +76,7 @@ def lookup_names(schema: GraphQLSchema) -> list[str]:
     return sorted({named.name for named in public_types(schema)} | {root.name for root in root_fields(schema)})
 
 
-# --- rendering --------------------------------------------------------------------------------------------
+# -- rendering ---------------------------------------------------------------------------------------------
 
 
 def wrap_description(description: str | None, indent: str = _INDENT) -> list[str]:
@@ -186,7 +186,7 @@ def describe_root_field(root_field: RootField) -> str:
     return "\n".join(lines)
 
 
-# --- finding by name --------------------------------------------------------------------------------------
+# -- finding by name ---------------------------------------------------------------------------------------
 
 
 def describe_name(schema: GraphQLSchema, name: str) -> str:
@@ -239,7 +239,7 @@ def _closest(name: str, names: list[str], limit: int = 3) -> list[str]:
     return (close or [known for known in ranked if name.lower() in known.lower()])[:limit]
 
 
-# --- search -----------------------------------------------------------------------------------------------
+# -- search ------------------------------------------------------------------------------------------------
 
 
 def search_schema(schema: GraphQLSchema, word: str) -> list[SearchHit]:
