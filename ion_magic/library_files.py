@@ -126,7 +126,6 @@ class LibraryFragment:
         return self.file.text_of(self.node)
 
 
-
 def fragments_of(files: Iterable[LibraryFile]) -> list[LibraryFragment]:
     """The fragments the files define, file after file."""
     return [LibraryFragment(name, node.type_condition.name.value, file, node)

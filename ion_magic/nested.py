@@ -231,9 +231,9 @@ def _refetch(cell: ParsedCell, schema: GraphQLSchema | None, variables: Mapping[
     id_name, after_name, first_name = free_variable_names(cell.operation, ("ion_id", "ion_after", "ion_first"))
     field = refetch_field(connection, root, id_name, after_name, first_name)
     id_type = str(schema.query_type.fields[root].args["id"].type)
-    document, used = operation_for(cell, (field,), [(id_name, id_type), (after_name, "String"), (first_name, "Int")])
-    return Refetch(document, {name: value for name, value in variables.items() if name in used}, id_name,
-                   after_name, first_name, parent_key=REFETCH_PARENT_ALIAS)
+    document, used = operation_for(cell, (field,), variables,
+                                   [(id_name, id_type), (after_name, "String"), (first_name, "Int")])
+    return Refetch(document, used, id_name, after_name, first_name, parent_key=REFETCH_PARENT_ALIAS)
 
 
 def _parent_root(schema: GraphQLSchema | None, parent: GraphQLNamedType | None) -> str | None:

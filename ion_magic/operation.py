@@ -42,9 +42,10 @@ from .variables import bind_variables
 Shape = Literal["connection", "object", "list", "scalar"]
 
 
-
 @dataclass(frozen=True)
 class PagingOptions:
+    """What the caller asks of the paging: page size, all pages or one, a row limit, where to start."""
+
     page_size: int = 100
     all: bool = False
     max_rows: int | None = None
@@ -123,7 +124,7 @@ def plan_operation(cell: ParsedCell, schema: GraphQLSchema | None, namespace: Ma
     root_type = schema.get_root_type(cell.operation.operation) if schema is not None else None
     fields = _merged_roots(scope.fields(cell.operation.selection_set))
     if cell.is_mutation:
-        document, _ = operation_for(cell, cell.operation.selection_set.selections)
+        document, _ = operation_for(cell, cell.operation.selection_set.selections, variables)
         roots = tuple(_plan_single(cell, scope, node, declared_type(root_type, node.name.value)) for node in fields)
         if options.after is not None:
             raise IonValidationError("A mutation is sent once and never paged, so it has nothing to resume "
@@ -213,10 +214,9 @@ def _plan_single(cell: ParsedCell, scope: SelectionScope, node: FieldNode,
     named = get_named_type(field_type) if field_type is not None else None
     selection, nested = with_nested_page_info(node.selection_set, named, scope)
     nested = with_refetch(cell, scope.schema, scope.variables, nested)
-    document, used = operation_for(cell, (with_selection(node, selection),))
-    return RootPlan(response_key(node), node.name.value, _shape(field_type, node), document,
-                    _subset(scope.variables, used), selection=node.selection_set, node_type=field_type,
-                    nested=nested)
+    document, used = operation_for(cell, (with_selection(node, selection),), scope.variables)
+    return RootPlan(response_key(node), node.name.value, _shape(field_type, node), document, used,
+                    selection=node.selection_set, node_type=field_type, nested=nested)
 
 
 def _plan_root(cell: ParsedCell, scope: SelectionScope, node: FieldNode, root_type: GraphQLObjectType | None,
@@ -259,7 +259,7 @@ def _plan_root(cell: ParsedCell, scope: SelectionScope, node: FieldNode, root_ty
                                                         with_selection(node_field, inner_selection)))
             node = with_selection(node, replace_field(node.selection_set, parts[0], edges))
     rewritten = with_paging(node, injected, page_info_selection(connection_type), edges if cursor_key else None)
-    document, used = operation_for(cell, (rewritten,), [(name, type_) for _, name, type_ in injected])
+    document, used = operation_for(cell, (rewritten,), variables, [(name, type_) for _, name, type_ in injected])
     paging = Paging(
         edges_key=response_key(edges),
         node_key=response_key(node_field),
@@ -270,7 +270,7 @@ def _plan_root(cell: ParsedCell, scope: SelectionScope, node: FieldNode, root_ty
         follow=not written_size or options.all,
         cursor_key=cursor_key,
     )
-    return RootPlan(response_key(node), node.name.value, "connection", document, _subset(variables, used),
+    return RootPlan(response_key(node), node.name.value, "connection", document, used,
                     selection=_node_selection(node, scope), node_type=node_type, paging=paging, nested=nested)
 
 
@@ -297,7 +297,3 @@ def _argument_value(argument: ArgumentNode | None, variables: Mapping[str, Any])
     if isinstance(value, VariableNode):
         return variables.get(value.name.value)
     return getattr(value, "value", None)
-
-
-def _subset(variables: Mapping[str, Any], names: set[str]) -> dict[str, Any]:
-    return {name: value for name, value in variables.items() if name in names}

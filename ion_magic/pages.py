@@ -34,7 +34,6 @@ class Page:
     connection: Mapping[str, Any]
 
 
-
 def root_value(response: Any, key: str, result: RootResult, *, page: int = 1) -> Any:
     """The root field's value in a response. Its errors are kept (raised when no value came with them);
     an answer that breaks the GraphQL response format is a PagingViolation naming what is wrong."""
@@ -110,7 +109,6 @@ def _values(objects: list[Any], key: str) -> list[Any]:
         return list(map(itemgetter(key), objects))
     except (KeyError, TypeError):  # a null edge, or a key the server left out
         return [None if item is None else item.get(key) for item in objects]
-
 
 
 def json_type(value: Any) -> str:

@@ -40,7 +40,6 @@ class _Request:
     future: Future
 
 
-
 class ConnectionPull:
     """Follows one connection's cursors with the next page(s) in flight while a page is built."""
 

@@ -9,6 +9,7 @@ and variable definitions they use.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from graphql import (
     ArgumentNode,
@@ -96,10 +97,11 @@ def with_paging(node: FieldNode, injected: Sequence[tuple[str, str, str]], page_
                      selection_set=SelectionSetNode(selections=(*selections, page_info)))
 
 
-def operation_for(cell: ParsedCell, selections: Sequence[SelectionNode],
-                  extra_variables: Sequence[tuple[str, str]] = ()) -> tuple[str, set[str]]:
+def operation_for(cell: ParsedCell, selections: Sequence[SelectionNode], variables: Mapping[str, Any],
+                  extra_variables: Sequence[tuple[str, str]] = ()) -> tuple[str, dict[str, Any]]:
     """A document with these root selections, the fragments they use and the variables they need (the
-    cell's own, and `extra_variables` as (name, type) pairs); and the names of the cell's variables used."""
+    cell's own, and `extra_variables` as (name, type) pairs); and the values of the cell's variables it
+    uses, taken from `variables`."""
     fragment_names: set[str] = set().union(*(_fragments_used(node, cell.fragments) for node in selections))
     fragments = [cell.fragments[name] for name in cell.fragments if name in fragment_names]
     used = _variables_used([*selections, *fragments])
@@ -116,7 +118,8 @@ def operation_for(cell: ParsedCell, selections: Sequence[SelectionNode],
         directives=cell.operation.directives,
         selection_set=SelectionSetNode(selections=tuple(selections)),
     )
-    return print_ast(DocumentNode(definitions=(operation, *fragments))), used
+    document = print_ast(DocumentNode(definitions=(operation, *fragments)))
+    return document, {name: value for name, value in variables.items() if name in used}
 
 
 def free_variable_names(operation: OperationDefinitionNode, wanted: tuple[str, ...]) -> tuple[str, ...]:

@@ -17,6 +17,8 @@ RESUMABLE: frozenset[str] = frozenset({"interrupted", "failed", "server_errors",
 
 
 class Progress(Protocol):
+    """What shows a pull's progress (a bar in a notebook)."""
+
     def update(self, rows: int, total: int | None) -> None:
         """Show `rows` received; `total` None keeps the last total."""
 
@@ -86,7 +88,6 @@ class RootResult:
     def stop(self, reason: StopReason, message: str) -> None:
         if self.stopped is None:
             self.stopped = Stop(reason, message)
-
 
 
 def counted(number: int, noun: str) -> str:
