@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from replay import ReplayServer  # noqa: E402
+from replay import ReplayServer
 
 QUERY = """{ partInventories { edges { node {
   id quantity status serialNumber lotNumber cost installed createdAt

@@ -4,12 +4,12 @@ The server runs in its own process (its CPU does not share the client's GIL) on 
 HTTP/1.1 (keep-alive, Content-Length bodies) over a bare asyncio protocol, and answers:
 
 - the Keycloak token endpoint (`.../protocol/openid-connect/token`) with a fixed token;
-- the introspection query with the introspection of `SDL` below;
-- any other POST to `/rows/<N>/graphql` with one page of the first N inventory records: the page starts after
-  the `ion_after` (or `after`) variable's graphene offset cursor and holds `ion_first` (or `first`, or a
-  literal `first: K` in the query) edges. The selection is not read: every page holds the 12 leaves of
-  `SELECTION`, and the page info under `ion_page_info` (or `pageInfo` when the query does not ask for the
-  alias).
+- the introspection query with the introspection of `shapes.SDL`;
+- any other POST to `/<shape>/<N>/graphql` with one page of the first N records of that shape (see
+  shapes.py; `/rows/<N>/graphql` is the inventory shape): the page starts after the `ion_after` (or `after`)
+  variable's graphene offset cursor and holds `ion_first` (or `first`, or a literal `first: K` in the query)
+  edges. The selection is not read: every page holds all the leaves of the shape's selection, and the page
+  info under `ion_page_info` (or `pageInfo` when the query does not ask for the alias).
 
 The edges of every page announced in `ReplayServer(pages=...)` are serialised before the server says it is
 ready; a page of any other size is serialised on first request and kept.
@@ -18,108 +18,34 @@ ready; a page of any other size is serialised on first request and kept.
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import multiprocessing
-import random
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import build_schema, get_introspection_query, graphql_sync
+from shapes import SDL, SHAPES, Shape
 
-SDL = """
-scalar DateTime
+from ion_magic.cursors import decode_offset
+from ion_magic.cursors import encode_offset as offset_cursor
 
-enum PartInventoryStatus { AVAILABLE UNAVAILABLE INSTALLED KITTED WIP ON_ORDER SCRAPPED }
-enum PartTrackingType { SERIAL LOT }
-
-type PageInfo {
-  hasNextPage: Boolean!
-  hasPreviousPage: Boolean!
-  startCursor: String
-  endCursor: String
-  totalCount: Int
-  count: Int
-}
-
-type Part { id: ID! partNumber: String revision: String trackingType: PartTrackingType }
-type Location { id: ID! name: String }
-
-type PartInventory {
-  id: ID!
-  quantity: Float
-  status: PartInventoryStatus
-  serialNumber: String
-  lotNumber: String
-  cost: Float
-  installed: Boolean
-  createdAt: DateTime
-  part: Part
-  location: Location
-}
-
-type PartInventoryEdge { cursor: String! node: PartInventory }
-type PartInventoryConnection { edges: [PartInventoryEdge]! pageInfo: PageInfo! }
-
-type Query {
-  partInventories(first: Int, after: String, last: Int, before: String): PartInventoryConnection
-}
-"""
-
-# The 12 leaves every replayed node carries: 8 on the node, 3 under part, 1 under location.
-SELECTION = """
-        id quantity status serialNumber lotNumber cost installed createdAt
-        part { partNumber revision trackingType }
-        location { name }
-"""
-# The query a user writes: the magic adds first/after and the page info.
-QUERY = "query Inventory {\n  partInventories {\n    edges {\n      node {" + SELECTION + "      }\n    }\n  }\n}\n"
-ROOT = "partInventories"
+INVENTORY = SHAPES["inventory"]
+# The inventory query e2e.py, scaling.py and small_query.py pull (the other shapes are in shapes.py).
+SELECTION = "\n        " + INVENTORY.selection + "\n"
+QUERY = INVENTORY.query
+ROOT = INVENTORY.root
 TOKEN = "replay-access-token"
-STATUSES = ("AVAILABLE", "UNAVAILABLE", "INSTALLED", "KITTED", "WIP", "ON_ORDER", "SCRAPPED")
-OFFSET_PREFIX = "arrayconnection:"
-
-
-def offset_cursor(offset: int) -> str:
-    """graphene's opaque offset cursor."""
-    return base64.b64encode(f"{OFFSET_PREFIX}{offset}".encode()).decode()
 
 
 def cursor_offset(cursor: str | None) -> int:
     """The offset inside a graphene cursor; -1 (before the first row) for None."""
     if not cursor:
         return -1
-    return int(base64.b64decode(cursor).decode().removeprefix(OFFSET_PREFIX))
-
-
-def make_nodes(rows: int, seed: int = 7) -> list[dict[str, Any]]:
-    """`rows` deterministic PartInventory nodes shaped like ION's, with nulls where ION has them."""
-    rng = random.Random(seed)
-    nodes = []
-    for index in range(rows):
-        serial = rng.random() < 0.6
-        part = rng.randint(1, 4000)
-        nodes.append({
-            "id": 1 + index,
-            "quantity": 1.0 if serial else round(rng.uniform(1, 500), 2),
-            "status": rng.choice(STATUSES),
-            "serialNumber": f"SN-{rng.randint(0, 10**8):08d}" if serial else None,
-            "lotNumber": None if serial else f"LOT-{rng.randint(0, 10**6):06d}",
-            "cost": None if rng.random() < 0.15 else round(rng.uniform(0.5, 20_000), 2),
-            "installed": None if rng.random() < 0.1 else rng.random() < 0.4,
-            "createdAt": None if rng.random() < 0.01 else (
-                f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:"
-                f"{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.{rng.randint(0, 999_999):06d}+00:00"
-            ),
-            "part": {
-                "partNumber": f"PN-{part:05d}",
-                "revision": "ABCD"[part % 4],
-                "trackingType": "SERIAL" if serial else "LOT",
-            },
-            "location": None if rng.random() < 0.2 else {"name": f"Bay {rng.randint(1, 300)}"},
-        })
-    return nodes
+    offset = decode_offset(cursor)
+    if offset is None:
+        raise ValueError(f"not an offset cursor: {cursor!r}")
+    return offset
 
 
 def introspection_body() -> bytes:
@@ -138,12 +64,13 @@ def page_info(rows: int, offset: int, count: int) -> dict[str, Any]:
 
 
 class _Pages:
-    """Serialised edge runs keyed by (offset, count) and page infos keyed by (rows, offset, count)."""
+    """One shape's serialised edge runs keyed by (offset, count) and page infos keyed by (rows, offset, count)."""
 
-    def __init__(self, max_rows: int, pages: list[tuple[int, int]], seed: int) -> None:
+    def __init__(self, shape: Shape, max_rows: int, pages: list[tuple[int, int]], seed: int) -> None:
+        self.root = shape.root.encode()
         self.max_rows = max_rows
-        self.edges = [json.dumps({"node": node}, separators=(",", ":")).encode() for node in make_nodes(max_rows,
-                                                                                                         seed)]
+        self.edges = [json.dumps({"node": node}, separators=(",", ":")).encode() for node in shape.nodes(max_rows,
+                                                                                                          seed)]
         self.blobs: dict[tuple[int, int], bytes] = {}
         self.infos: dict[tuple[int, int, int], bytes] = {}
         for rows, size in pages:
@@ -163,11 +90,12 @@ class _Pages:
 
 
 _FIRST_LITERAL = re.compile(r"\bfirst\s*:\s*(\d+)")
-_ROWS_PATH = re.compile(r"^/rows/(\d+)/graphql$")
+_ROWS_PATH = re.compile(r"^/(\w+)/(\d+)/graphql$")
+_INVENTORY_PATH = "rows"  # /rows/<N>/graphql: the inventory shape
 
 
 class _App:
-    def __init__(self, pages: _Pages, default_first: int) -> None:
+    def __init__(self, pages: dict[str, _Pages], default_first: int) -> None:
         self.pages = pages
         self.default_first = default_first
         self.introspection = introspection_body()
@@ -181,7 +109,11 @@ class _App:
         match = _ROWS_PATH.match(target)
         if match is None:
             return b"404 Not Found", [b'{"errors":[{"message":"no such path"}]}']
-        rows = min(int(match.group(1)), self.pages.max_rows)
+        name = INVENTORY.name if match.group(1) == _INVENTORY_PATH else match.group(1)
+        pages = self.pages.get(name)
+        if pages is None:
+            return b"404 Not Found", [b'{"errors":[{"message":"no such shape"}]}']
+        rows = min(int(match.group(2)), pages.max_rows)
         request = json.loads(body)
         query = request.get("query") or ""
         if "__schema" in query:
@@ -192,9 +124,9 @@ class _App:
         if first is None:
             literal = _FIRST_LITERAL.search(query)
             first = int(literal.group(1)) if literal else self.default_first
-        blob, info = self.pages.page(rows, cursor_offset(after) + 1, first)
+        blob, info = pages.page(rows, cursor_offset(after) + 1, first)
         info_key = b"ion_page_info" if "ion_page_info" in query else b"pageInfo"
-        return b"200 OK", [b'{"data":{"', ROOT.encode(), b'":{"edges":[', blob, b'],"', info_key, b'":', info,
+        return b"200 OK", [b'{"data":{"', pages.root, b'":{"edges":[', blob, b'],"', info_key, b'":', info,
                            b"}}}"]
 
 
@@ -237,8 +169,9 @@ class _Connection(asyncio.Protocol):
                 self.transport = None
 
 
-def _serve(max_rows: int, pages: list[tuple[int, int]], default_first: int, seed: int, ready: Any) -> None:
-    app = _App(_Pages(max_rows, pages, seed), default_first)
+def _serve(max_rows: int, pages: list[tuple[int, int]], shapes: tuple[str, ...], default_first: int, seed: int,
+           ready: Any) -> None:
+    app = _App({name: _Pages(SHAPES[name], max_rows, pages, seed) for name in shapes}, default_first)
 
     async def main() -> None:
         server = await asyncio.get_running_loop().create_server(lambda: _Connection(app), "127.0.0.1", 0)
@@ -252,10 +185,12 @@ def _serve(max_rows: int, pages: list[tuple[int, int]], default_first: int, seed
 @dataclass
 class ReplayServer:
     """The replay server in a child process, for a `with` block. `pages` lists the (rows, page size) pulls
-    whose pages are serialised before it is ready; `max_rows` is the largest dataset it serves."""
+    whose pages are serialised before it is ready; `max_rows` is the largest dataset it serves; `shapes` the
+    datasets it serves (names in shapes.SHAPES)."""
 
     max_rows: int
     pages: list[tuple[int, int]]
+    shapes: tuple[str, ...] = (INVENTORY.name,)
     default_first: int = 100
     seed: int = 7
     port: int = 0
@@ -264,7 +199,8 @@ class ReplayServer:
         context = multiprocessing.get_context("spawn")
         receiver, sender = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=_serve, args=(self.max_rows, self.pages, self.default_first, self.seed, sender), daemon=True
+            target=_serve, args=(self.max_rows, self.pages, self.shapes, self.default_first, self.seed, sender),
+            daemon=True,
         )
         self._process.start()
         sender.close()
@@ -282,6 +218,6 @@ class ReplayServer:
     def auth_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def api_url(self, rows: int) -> str:
-        """The API base serving the first `rows` records (its GraphQL endpoint is this + /graphql)."""
-        return f"http://127.0.0.1:{self.port}/rows/{rows}"
+    def api_url(self, rows: int, shape: str = _INVENTORY_PATH) -> str:
+        """The API base serving the first `rows` records of `shape` (its GraphQL endpoint is this + /graphql)."""
+        return f"http://127.0.0.1:{self.port}/{shape}/{rows}"

@@ -12,7 +12,6 @@ GraphQL engine called in-process (no HTTP).
 from __future__ import annotations
 
 import argparse
-import base64
 import math
 import statistics
 import time
@@ -22,6 +21,7 @@ from typing import Any
 import httpx
 from graphql import build_schema, execute_sync, parse, validate
 
+from ion_magic.cursors import decode_offset, encode_offset
 from ion_magic.sandbox import start_sandbox
 from ion_magic.sandbox.api import SandboxAPI
 from ion_magic.sandbox.seed import seed
@@ -58,12 +58,13 @@ FLOOR_SCHEMA = build_schema(
 )
 
 
-def _cursor(offset: int) -> str:
-    return base64.b64encode(f"arrayconnection:{offset}".encode()).decode()
-
-
 def _offset_after(cursor: str | None) -> int:
-    return int(base64.b64decode(cursor).decode().split(":")[1]) + 1 if cursor else 0
+    if not cursor:
+        return 0
+    offset = decode_offset(cursor)
+    if offset is None:
+        raise ValueError(f"not an offset cursor: {cursor!r}")
+    return offset + 1
 
 
 def pull_pages(post: Callable[[dict[str, Any]], dict[str, Any]], rows: int, page_size: int) -> list[dict]:
@@ -87,9 +88,10 @@ def floor_post(inventories: list[dict]) -> Callable[[dict[str, Any]], dict[str, 
     def part_inventories(_info: Any, first: int, after: str | None = None) -> dict:
         start = _offset_after(after)
         page = inventories[start : start + first]
-        edges = [{"cursor": _cursor(start + i), "node": node} for i, node in enumerate(page)]
+        edges = [{"cursor": encode_offset(start + i), "node": node} for i, node in enumerate(page)]
         end = start + len(page)
-        return {"edges": edges, "pageInfo": {"endCursor": _cursor(end - 1), "hasNextPage": end < len(inventories)}}
+        page_info = {"endCursor": encode_offset(end - 1), "hasNextPage": end < len(inventories)}
+        return {"edges": edges, "pageInfo": page_info}
 
     root = {"partInventories": part_inventories}
     document = parse(QUERY)

@@ -101,6 +101,8 @@ def typed_array(kind: str, values: list, enum_values: Sequence[str] = ()) -> Arr
     if kind == "id":
         if present <= {int}:
             return _integers(values, has_null)
+        if present <= {str}:  # opaque string ids: nothing to rewrite
+            return _strings(values)
         if present <= {int, str}:
             return _strings([v if v is None or v.__class__ is str else str(v) for v in values])
         return None

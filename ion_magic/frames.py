@@ -23,6 +23,8 @@ of its dotted columns. ``plan.columns`` then lists the columns the selection ask
 refine in these two ways. Values of unknown kind are kept as Python objects until ``finish()``.
 """
 
+import gc
+import weakref
 from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from typing import Any
@@ -164,6 +166,38 @@ class _Level:
         return elements
 
 
+# Kinds whose columns keep the decoded JSON containers (lists, objects) until the frame is built.
+_CONTAINER_KINDS = frozenset({"list", "object", "unknown"})
+
+
+class _CollectorPause:
+    """Keeps the containers a pull holds out of the cyclic garbage collector's passes until the frame is built.
+
+    Each full collection walks every tracked container alive, so a pull keeping one JSON object or list per
+    row spends about as long in the collector as in all its other work. After each page the objects alive
+    are moved to the collector's permanent generation (`gc.freeze()`, a constant-time splice; refcounting
+    still frees them), and moved back when the frame is built or the builder dropped. The page's own cyclic
+    garbage (the HTTP client's request objects) is collected first, by a pass over the young objects only,
+    so that it is not kept until the end. Not used when the collector is off or when something else froze
+    objects already.
+    """
+
+    def __init__(self) -> None:
+        self._thaw: weakref.finalize | None = None
+
+    def after_page(self, owner: object) -> None:
+        if self._thaw is None:
+            if not gc.isenabled() or gc.get_freeze_count():
+                return
+            self._thaw = weakref.finalize(owner, gc.unfreeze)
+        gc.collect(1)
+        gc.freeze()
+
+    def end(self) -> None:
+        if self._thaw is not None:
+            self._thaw()
+
+
 class FrameBuilder:
     """Builds the frame of a `FramePlan` from pages of nodes; `rows` counts the frame's rows so far and
     `null_nodes` the null nodes skipped."""
@@ -172,6 +206,8 @@ class FrameBuilder:
         self.plan = plan
         self.null_nodes = 0
         self._finished = False
+        keeps_containers = any(column.kind in _CONTAINER_KINDS for column in plan.columns)
+        self._collector = _CollectorPause() if keeps_containers else None
         self._levels = [_Level((), (), True)]
         for path in plan.levels:
             self._levels.append(_Level(path, path[len(self._levels[-1].path) :], path not in plan.untyped))
@@ -209,10 +245,14 @@ class FrameBuilder:
                 items = level.elements(items)
             level.root.take(items, level.rows)
             level.rows += len(items)
+        if self._collector is not None:
+            self._collector.after_page(self)
 
     def finish(self) -> pd.DataFrame:
         """The frame of every node added so far (the builder cannot be fed afterwards)."""
         self._finished = True
+        if self._collector is not None:
+            self._collector.end()
         positions = self._positions()
         arrays: dict[str, ArrayLike] = {}
         placed: set[tuple[str, ...]] = set()

@@ -20,10 +20,10 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from traitlets import Bool, Enum, Float, Integer, TraitError, Unicode, validate
 
 from . import options as defaults
-from .cell_completer import register_ipython_completer, register_saved_name_completer
+from .completion.ipython import register_ipython_completer, register_saved_name_completer
 from .environments import ENVIRONMENT_NAMES, SANDBOX
 from .errors import IonError, IonValidationError, NotLoggedInError
-from .schema_channel import SchemaChannel
+from .schema_channel import SchemaChannel, run_roots
 
 if TYPE_CHECKING:
     from .compose import ComposedDocument
@@ -52,6 +52,7 @@ QUERY_OPTIONS = (
     argument("--after", action="append", metavar="[ROOT=]CURSOR",
              help="Start after this cursor (to resume); ROOT=CURSOR when the cell has several roots."),
     argument("--concurrency", type=int, help="Pages in flight at once (default IonMagic.max_concurrency)."),
+    argument("--no-progress", action="store_true", help="Show no progress bar for this cell."),
     argument("--explode", action="append", metavar="PATH",
              help="One row per element of the list field at PATH; repeat for a nested chain."),
     argument("--raw", action="store_true", help="Return the response's data dict, every page merged."),
@@ -184,7 +185,7 @@ class IonMagic(Magics):
         if self.session is not None:
             self.session.close()
         self.session = session
-        self.channel.publish(session.introspection, session.graphql_url)
+        self.channel.publish(session)
         return self._status_line(session)
 
     @staticmethod
@@ -222,7 +223,7 @@ class IonMagic(Magics):
             return
         self.session.close()
         self.session = None
-        self.channel.publish(None, None)
+        self.channel.publish(None)
         print("Logged out: the token and the credentials are forgotten.")
 
     @line_magic
@@ -249,7 +250,7 @@ class IonMagic(Magics):
         session = self._require_session()
         if args.refresh:
             session.load_schema(refresh=True)
-            self.channel.publish(session.introspection, session.graphql_url)
+            self.channel.publish(session)
         if session.schema is None:
             raise IonError("The API refused introspection, so its schema is unknown.")
         try:
@@ -291,7 +292,8 @@ class IonMagic(Magics):
         args = _arguments(self.ion_line, line)
         library = self._library()
         saved = library.find(args.name, args.operation)
-        return self._query(args, library.compose_saved(saved, self.session.schema if self.session else None))
+        return self._query(args, library.compose_saved(saved, self.session.schema if self.session else None),
+                           f"%ion {line.strip()}")
 
     @magic_arguments()
     @argument("action", nargs="?", choices=["list", "clear"], default="list",
@@ -336,12 +338,13 @@ class IonMagic(Magics):
             self.channel.publish_fragments()
             if not saved.has_operation:
                 return None
-        return self._query(args, library.compose_cell(cell, schema))
+        return self._query(args, library.compose_cell(cell, schema), f"%%ion {line}".rstrip() + "\n" + cell)
 
-    def _query(self, args: Any, document: ComposedDocument) -> Any:
-        """Plan the document (the cell or a saved operation, with its library fragments) and run it."""
+    def _query(self, args: Any, document: ComposedDocument, as_run: str) -> Any:
+        """Plan the document (the cell or a saved operation, with its library fragments) and run it;
+        `as_run`: the magic as the user ran it, for the run's history record."""
         from .pipeline import QueryOptions, prepare
-        from .progress import TqdmProgress
+        from .progress import PullProgress
         from .result_cache import parse_ttl
         from .script import explain
 
@@ -372,7 +375,10 @@ class IonMagic(Magics):
             print(explain(plan, api_url=session.api_url, token_url=session.transport.token_url,
                           graphql_url=session.graphql_url, client_id=session.client_id, max_rows=args.max_rows))
             return None
-        outcome = session.run(plan, options, TqdmProgress if self.show_progress else None)
+        outcome = session.run(plan, options, PullProgress if self.show_progress and not args.no_progress else None)
+        self.channel.record_run(as_run, run_roots(outcome),
+                                environment=session.environment, variables=sorted(plan.variables),
+                                redact=session.credentials.redact)
         problems = outcome.problems()
         if problems:
             print(session.credentials.redact(problems), file=sys.stderr)

@@ -178,7 +178,7 @@ class IonSession:
               max_rows: int | None = None, page_size: int = PAGE_SIZE,
               after: str | Mapping[str, str] | None = None, explode: str | Sequence[str] | None = None,
               raw: bool = False, allow_mutation: bool = False, concurrency: int = CONCURRENCY,
-              progress: bool = True, strict: bool = True, out: str | None = None, overwrite: bool = False,
+              progress: bool | None = None, strict: bool = True, out: str | None = None, overwrite: bool = False,
               resume: bool = False, cache: str | float | None = None, refresh: bool = False,
               dtype_backend: str = "numpy_nullable") -> Any:
         """Run one GraphQL operation; return a DataFrame (a dict of them for several root fields).
@@ -189,8 +189,9 @@ class IonSession:
         returned with an IncompleteResultWarning. A cut asked for with `max_rows` is not an error.
         `out` writes the rows to a .parquet or .csv file or a Parquet dataset directory as they arrive and
         returns its path; `cache` ("10m", "2h", "1d" or seconds) reuses a result pulled that recently.
+        `progress` None shows a progress bar only in a notebook (a script's output gets none).
         """
-        from .progress import TqdmProgress
+        from .progress import PullProgress, in_notebook
 
         explode_paths = (explode,) if isinstance(explode, str) else tuple(explode or ())
         ttl = parse_ttl(cache) if isinstance(cache, str) else cache
@@ -199,7 +200,7 @@ class IonSession:
                                concurrency=concurrency, out=out, overwrite=overwrite, resume=resume,
                                dtype_backend=dtype_backend, cache_ttl=ttl, refresh=refresh)
         plan = self.plan(text, variables, options, line_offset=0, strict_variables=True)
-        outcome = self.run(plan, options, TqdmProgress if progress else None)
+        outcome = self.run(plan, options, PullProgress if (in_notebook() if progress is None else progress) else None)
         unasked = outcome.unasked_reasons()
         if unasked:
             message = self.credentials.redact(_incomplete_message(unasked, outcome.resume()))

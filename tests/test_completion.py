@@ -12,14 +12,10 @@ from IPython.core.completer import provisionalcompleter
 from IPython.core.interactiveshell import InteractiveShell
 from jupyter_client import KernelManager
 
-from ion_magic.cell_completer import register_ipython_completer
-from ion_magic.completion import (
-    Completions,
-    complete_graphql,
-    complete_magic_arguments,
-    magic_options,
-    schema_name_suggestions,
-)
+from ion_magic.completion.document import complete_graphql
+from ion_magic.completion.ipython import register_ipython_completer
+from ion_magic.completion.magic_line import complete_magic_arguments, magic_options, schema_name_suggestions
+from ion_magic.completion.suggestions import Completions
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -485,7 +481,7 @@ def test_without_a_schema_ion_cells_get_no_graphql_and_no_error(shell, capsys):
 def test_registering_again_replaces_the_hook(shell):
     register_ipython_completer(shell, lambda: SCHEMA)
     ours = [m for m in shell.Completer.custom_matchers
-            if getattr(m, "matcher_identifier", "") == "ion_magic.cell_completer.ion_cell_matcher"]
+            if getattr(m, "matcher_identifier", "") == "ion_magic.completion.ipython.ion_cell_matcher"]
     assert len(ours) == 1
 
 
@@ -493,7 +489,7 @@ def test_registering_again_replaces_the_hook(shell):
 
 KERNEL_SETUP = f"""
 from graphql import build_schema
-from ion_magic.cell_completer import register_ipython_completer
+from ion_magic.completion.ipython import register_ipython_completer
 ion_schema = build_schema({ION_SDL!r})
 register_ipython_completer(get_ipython(), lambda: ion_schema)
 ion_probe_value = 42

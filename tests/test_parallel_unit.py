@@ -1,5 +1,6 @@
 """Offset cursors, the lazy page schedule and the page checks of parallel paging, without a server."""
 
+import base64
 import tracemalloc
 
 import pytest
@@ -11,7 +12,9 @@ from ion_magic.parallel import DataMoved, OffsetSchedule, PageSlot, check_page
 def test_offset_cursor_round_trip_and_ions_example():
     assert decode_offset("YXJyYXljb25uZWN0aW9uOjE5") == 19
     assert decode_offset(encode_offset(12345)) == 12345
-    for other in (None, 17, "", "not base64!", "YXJyYXljb25uZWN0aW9uOi0x", "Y3Vyc29yOjE="):
+    # non-ASCII digits, a sign, a space: not an offset
+    odd = [base64.b64encode(f"arrayconnection:{digits}".encode()).decode() for digits in ("²", "٣", "+5", " 5")]
+    for other in (None, 17, "", "not base64!", "YXJyYXljb25uZWN0aW9uOi0x", "Y3Vyc29yOjE=", *odd):
         assert decode_offset(other) is None
 
 

@@ -7,7 +7,6 @@ variables); execution holds the store's lock, so each request sees one consisten
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from graphql import (
     DocumentNode,
     GraphQLError,
+    GraphQLFormattedError,
     GraphQLSchema,
     build_schema,
     execute_sync,
@@ -23,24 +23,15 @@ from graphql import (
     validate,
 )
 
-from ion_magic.sandbox.connections import OffsetHints
+from ion_magic.sandbox.context import OffsetHints, RequestContext, RequestStats
 from ion_magic.sandbox.limits import MAX_DEPTH, MAX_FIELDS, MAX_TOKENS, size_limit_rule
-from ion_magic.sandbox.loaders import RequestContext
 from ion_magic.sandbox.mutations import bind_mutation_resolvers
 from ion_magic.sandbox.resolvers import bind_read_resolvers
-from ion_magic.sandbox.scalars import EXECUTOR_ARGUMENT, IntegerIdExecutor, bind_scalars
+from ion_magic.sandbox.scalars import IntegerIdExecutor, bind_scalars
 from ion_magic.sandbox.store import Store
 
 SCHEMA_PATH = Path(__file__).with_name("schema.graphql")
 """The one source of truth of the sandbox's API."""
-
-
-@dataclass
-class RequestStats:
-    """What one request did, for the HTTP layer's fault model."""
-
-    unpaginated_rows: int = 0
-    """Rows returned by connections asked for without first/last (ION answers those with a 502 when big)."""
 
 
 def build_sandbox_schema(store: Store) -> GraphQLSchema:
@@ -66,7 +57,7 @@ class SandboxAPI:
         self._prepare = lru_cache(maxsize=256)(self._prepare_uncached)
         self._offset_hints = OffsetHints()
 
-    def _prepare_uncached(self, query: str) -> DocumentNode | list[dict[str, Any]]:
+    def _prepare_uncached(self, query: str) -> DocumentNode | list[GraphQLFormattedError]:
         """The parsed document, or the formatted errors that stop it from running."""
         try:
             document = parse(query, max_tokens=MAX_TOKENS)
@@ -95,7 +86,7 @@ class SandboxAPI:
         try:
             with self.store.lock:
                 result = execute_sync(self.schema, prepared, variable_values=variables, operation_name=operation_name,
-                                      context_value=context, **{EXECUTOR_ARGUMENT: IntegerIdExecutor})
+                                      context_value=context, executor_class=IntegerIdExecutor)
         except Exception as error:  # a sandbox bug must not take the server down
             return _error(f"Internal sandbox error ({type(error).__name__}): {error}"), stats
-        return result.formatted, stats
+        return {**result.formatted}, stats

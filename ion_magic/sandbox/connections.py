@@ -9,53 +9,30 @@ COUNT(*) runs only when `totalCount` is selected or backward paging needs it.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graphql import GraphQLEnumType, GraphQLError, GraphQLField, GraphQLInputObjectType, get_named_type
 
+from ion_magic.cursors import decode_offset, encode_offset
+from ion_magic.sandbox.context import RequestContext, Row, RowStore
+from ion_magic.sandbox.scalars import to_id
 from ion_magic.sandbox.store import json_list
-
-if TYPE_CHECKING:
-    from ion_magic.sandbox.loaders import RequestContext
-    from ion_magic.sandbox.store import Store
-
-CURSOR_PREFIX = "arrayconnection:"
 
 _COMPARISONS = {"eq": "=", "neq": "!=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 _BY_ID = '"id" ASC'
 
 
-def offset_to_cursor(offset: int) -> str:
-    return base64.b64encode(f"{CURSOR_PREFIX}{offset}".encode()).decode()
-
-
 def cursor_to_offset(cursor: str, argument: str) -> int:
     """The offset a cursor stands for; a clear error for anything that is not one of ours."""
-    try:
-        text = base64.b64decode(cursor.encode(), validate=True).decode()
-        if text.startswith(CURSOR_PREFIX):
-            offset = int(text[len(CURSOR_PREFIX):])
-            if offset >= 0:
-                return offset
-    except (binascii.Error, UnicodeError, ValueError):
-        pass
-    raise GraphQLError(
-        f"Invalid cursor {cursor!r} for '{argument}': pass the endCursor (or an edge's cursor) of a previous "
-        "page of this connection, unchanged.")
-
-
-def to_id(value: Any, what: str = "id") -> int:
-    """An integer id from a GraphQL ID value (graphql-core hands IDs over as strings)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    raise GraphQLError(f"{value!r} is not a valid {what}: sandbox ids are integers such as 1133.")
+    offset = decode_offset(cursor)
+    if offset is None:
+        raise GraphQLError(
+            f"Invalid cursor {cursor!r} for '{argument}': pass the endCursor (or an edge's cursor) of a previous "
+            "page of this connection, unchanged.")
+    return offset
 
 
 def upper_snake(name: str) -> str:
@@ -179,10 +156,10 @@ class RowSource:
     def _where(self) -> str:
         return f" WHERE {' AND '.join(self.clauses)}" if self.clauses else ""
 
-    def count(self, store: Store) -> int:
+    def count(self, store: RowStore) -> int:
         return int(store.scalar(f"SELECT COUNT(*) FROM {self.table}{self._where()}", self.params))
 
-    def fetch(self, store: Store, offset: int, limit: int, after_id: int | None = None) -> list[dict[str, Any]]:
+    def fetch(self, store: RowStore, offset: int, limit: int, after_id: int | None = None) -> list[Row]:
         """Rows [offset, offset + limit) in order; limit -1 means to the end.
 
         `after_id`, the id of the row at offset - 1 of an id-ordered source, lets SQLite seek instead of
@@ -197,33 +174,6 @@ class RowSource:
             self.table,
             f"SELECT {self._select()} FROM {self.table}{self._where()} ORDER BY {self.order_by} LIMIT ? OFFSET ?",
             (*self.params, limit, offset))
-
-
-class OffsetHints:
-    """Where deep pages start: the id of the row at an offset of an id-ordered source, learnt from earlier pages.
-
-    A client walking a connection asks for offset N right after a page that ended at N - 1; with the hint the
-    next page is a seek (`id > ?`) instead of an OFFSET scan. Hints hold only while the store is unchanged
-    (they are keyed by its change counter), so answers are exactly those of OFFSET.
-    """
-
-    def __init__(self, capacity: int = 4096) -> None:
-        self._capacity = capacity
-        self._version: int | None = None
-        self._hints: dict[tuple[RowSource, int], int] = {}
-
-    def lookup(self, version: int, source: RowSource, offset: int) -> int | None:
-        if version != self._version or source.order_by != _BY_ID:
-            return None
-        return self._hints.get((source, offset))
-
-    def remember(self, version: int, source: RowSource, offset: int, row_id: int) -> None:
-        if source.order_by != _BY_ID:
-            return
-        if version != self._version or len(self._hints) >= self._capacity:
-            self._hints.clear()
-            self._version = version
-        self._hints[(source, offset)] = row_id
 
 
 def _non_negative(value: int | None, argument: str) -> int | None:
@@ -246,7 +196,8 @@ def resolve_connection(source: RowSource, context: RequestContext, first: int | 
     if last is None and before_offset is None:
         # Forward paging (and "everything"): one SELECT, one extra row to learn about the next page.
         limit = -1 if first is None else first + 1
-        after_id = context.offset_hints.lookup(store.changes, source, start - 1) if start > 0 else None
+        seekable = start > 0 and source.order_by == _BY_ID
+        after_id = context.offset_hints.lookup(store.changes, source, start - 1) if seekable else None
         rows = source.fetch(store, start, limit, after_id)
         has_next = first is not None and len(rows) > first
         if has_next:
@@ -267,10 +218,10 @@ def resolve_connection(source: RowSource, context: RequestContext, first: int | 
         has_previous = last is not None and start > (after_offset + 1)
         if first is None and last is None:
             context.stats.unpaginated_rows += len(rows)
-    if rows:
+    if rows and source.order_by == _BY_ID:
         context.offset_hints.remember(store.changes, source, start + len(rows) - 1, rows[-1]["id"])
     context.remember(rows)
-    edges = [{"cursor": offset_to_cursor(offset), "node": row} for offset, row in enumerate(rows, start)]
+    edges = [{"cursor": encode_offset(offset), "node": row} for offset, row in enumerate(rows, start)]
     page_info: dict[str, Any] = {
         "startCursor": edges[0]["cursor"] if edges else None,
         "endCursor": edges[-1]["cursor"] if edges else None,

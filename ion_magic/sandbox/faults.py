@@ -21,13 +21,13 @@ from typing import Any, Literal
 from graphql import GraphQLError, OperationDefinitionNode, parse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ion_magic.sandbox.graphql_requests import GRAPHQL_PATH, HEALTH_PATH
+
 logger = logging.getLogger("ion_magic.sandbox")
 
 FaultKind = Literal["drop", "429", "502", "503", "504", "gateway_timeout"]
 Target = Literal["all", "queries", "mutations"]
 
-GRAPHQL_PATH = "/graphql"
-HEALTH_PATH = "/health"
 # Bytes of request body read to decide whether a request is a query or a mutation (targeted faults).
 _MAX_SNIFFED_BODY = 1_000_000
 

@@ -17,8 +17,8 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
 )
+from graphql.validation import ASTValidationContext
 
 MAX_DEPTH = 15
 MAX_FIELDS = 2_000
@@ -29,7 +29,7 @@ class _TooBig(Exception):
     pass
 
 
-def _measure(selection_set: SelectionSetNode | None, context: ValidationContext, depth: int,
+def _measure(selection_set: SelectionSetNode | None, context: ASTValidationContext, depth: int,
              visiting: frozenset[str], tally: list[int], max_fields: int) -> int:
     """Deepest field level under `selection_set`; adds its fields to tally[0] (stops past max_fields)."""
     if selection_set is None:

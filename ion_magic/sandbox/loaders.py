@@ -10,47 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graphql import GraphQLResolveInfo
 
-if TYPE_CHECKING:
-    from ion_magic.sandbox.api import RequestStats
-    from ion_magic.sandbox.connections import OffsetHints
-    from ion_magic.sandbox.store import Store
-
-Row = dict[str, Any]
-Resolver = Callable[..., Any]
-
-
-class RequestContext:
-    """State of one GraphQL request: the store, its statistics and the caches of batched loads."""
-
-    __slots__ = ("_siblings", "objects", "offset_hints", "related", "stats", "store")
-
-    def __init__(self, store: Store, stats: RequestStats, offset_hints: OffsetHints) -> None:
-        self.store = store
-        self.stats = stats
-        self.offset_hints = offset_hints
-        self.objects: dict[str, dict[Any, Row | None]] = {}
-        self.related: dict[str, dict[Any, Any]] = {}
-        self._siblings: dict[int, list[Row]] = {}
-
-    def remember(self, rows: list[Row]) -> list[Row]:
-        """Record rows as one batch of siblings; returns them."""
-        siblings = self._siblings
-        for row in rows:
-            siblings[id(row)] = rows
-        return rows
-
-    def siblings(self, row: Row) -> list[Row]:
-        return self._siblings.get(id(row)) or [row]
-
-    def forget(self) -> None:
-        """Drop the caches (after a mutation changed the store)."""
-        self.objects.clear()
-        self.related.clear()
-        self._siblings.clear()
+from ion_magic.sandbox.context import RequestContext, Resolver, Row
 
 
 def _in_json(keys: set[Any]) -> str:
@@ -68,8 +32,8 @@ def object_by_key(table: str, key: str) -> Resolver:
         cache = context.objects.setdefault(table, {})
         if wanted in cache:
             return cache[wanted]
-        keys = {sibling.get(key) for sibling in context.siblings(row)}
-        keys = {k for k in keys if k is not None and k not in cache}
+        keys = {found for sibling in context.siblings(row)
+                if (found := sibling.get(key)) is not None and found not in cache}
         keys.add(wanted)
         loaded = context.remember(context.store.by_ids(table, keys))
         for found in loaded:

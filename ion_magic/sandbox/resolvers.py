@@ -30,12 +30,11 @@ from graphql import (
     get_named_type,
 )
 
-from ion_magic.sandbox.connections import ConnectionSpec, RowSource, resolve_connection, to_id
-from ion_magic.sandbox.loaders import RequestContext, Resolver, Row, children, object_by_key, related_rows, values_of
+from ion_magic.sandbox.connections import ConnectionSpec, RowSource, resolve_connection
+from ion_magic.sandbox.context import ME_USER_ID, RequestContext, Resolver, Row
+from ion_magic.sandbox.loaders import children, object_by_key, related_rows, values_of
+from ion_magic.sandbox.scalars import to_id
 from ion_magic.sandbox.store import TABLE_OF_TYPE, Store
-
-ME_USER_ID = 1
-"""The sandbox's API user, whom `me` returns."""
 
 _IDS = "IN (SELECT value FROM json_each(?))"
 
@@ -290,15 +289,15 @@ def bind_read_resolvers(schema: GraphQLSchema, store: Store) -> None:
         type_.fields[field_name].resolve = resolver
 
     for type_name, table in TABLE_OF_TYPE.items():
-        type_ = schema.type_map.get(type_name)
-        if not isinstance(type_, GraphQLObjectType):
+        object_type = schema.type_map.get(type_name)
+        if not isinstance(object_type, GraphQLObjectType):
             continue
-        columns = set(store.columns(table))
-        for field_name, field in type_.fields.items():
-            if field.resolve is not None or field_name in columns:
+        column_names = set(store.columns(table))
+        for field_name, field in object_type.fields.items():
+            if field.resolve is not None or field_name in column_names:
                 continue
             target = get_named_type(field.type).name
-            if _is_object_field(field) and f"{field_name}Id" in columns and target in TABLE_OF_TYPE:
+            if _is_object_field(field) and f"{field_name}Id" in column_names and target in TABLE_OF_TYPE:
                 field.resolve = object_by_key(TABLE_OF_TYPE[target], f"{field_name}Id")
             elif not isinstance(field.type, GraphQLList):
                 raise ValueError(f"{type_name}.{field_name} is neither a column of {table} nor resolved")

@@ -1,12 +1,9 @@
-"""ION's documented business rules as pure functions, shared by the mutations and the seed."""
+"""ION's documented business rules and conventions as pure functions, shared by the mutations and the seed."""
 
 from __future__ import annotations
 
 import string
 from collections.abc import Iterable
-
-RUN_STEP_STATUSES = ("TODO", "IN_PROGRESS", "COMPLETE", "REDLINE", "HOLD", "FAILED", "CANCELED")
-PART_INVENTORY_STATUSES = ("AVAILABLE", "UNAVAILABLE", "INSTALLED", "KITTED", "WIP", "ON_ORDER", "SCRAPPED")
 
 
 def derive_run_status(step_statuses: Iterable[str]) -> str:
@@ -59,3 +56,15 @@ def next_revision(existing: Iterable[str]) -> str:
     else:
         digits[position] += 1
     return "".join(string.ascii_uppercase[digit] for digit in digits)
+
+
+ATTACHMENT_BUCKET = "ion-sandbox-attachments"
+"""The (pretend) S3 bucket of file attachments; their URLs use the reserved `.invalid` domain."""
+
+
+def attachment_urls(entity_type: str, entity_id: int, unique: str, filename: str) -> dict[str, str]:
+    """Bucket, key and URLs of an attachment, as ION's S3-backed attachments carry them."""
+    key = f"{entity_type.lower()}/{entity_id}/{unique}/{filename}"
+    url = f"https://{ATTACHMENT_BUCKET}.s3.sandbox.invalid/{key}"
+    return {"s3Bucket": ATTACHMENT_BUCKET, "s3Key": key, "url": url,
+            "downloadUrl": f"{url}?response-content-disposition=attachment"}

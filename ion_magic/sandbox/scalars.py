@@ -15,18 +15,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from graphql import GraphQLError, GraphQLID, GraphQLScalarType, GraphQLSchema
-
-try:  # graphql-core 3.3
-    from graphql.execution import Executor as _LeafCompleter
-
-    EXECUTOR_ARGUMENT = "executor_class"
-except ImportError:  # graphql-core 3.2
-    from graphql.execution import ExecutionContext as _LeafCompleter
-
-    EXECUTOR_ARGUMENT = "execution_context_class"
+from graphql.execution import Executor
 
 
-class IntegerIdExecutor(_LeafCompleter):
+class IntegerIdExecutor(Executor):
     """Executes like graphql-core but lets integer IDs out as JSON integers, as ION does (`"id": 1133`).
 
     graphql-core serialises the built-in ID scalar to a string and forbids redefining it, so the
@@ -37,7 +29,16 @@ class IntegerIdExecutor(_LeafCompleter):
     def complete_leaf_value(return_type: Any, result: Any) -> Any:
         if return_type is GraphQLID and type(result) is int:
             return result
-        return _LeafCompleter.complete_leaf_value(return_type, result)
+        return Executor.complete_leaf_value(return_type, result)
+
+
+def to_id(value: Any, what: str = "id") -> int:
+    """An integer id from a GraphQL ID value (graphql-core hands IDs over as strings)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise GraphQLError(f"{value!r} is not a valid {what}: sandbox ids are integers such as 1133.")
 
 
 def _invalid(scalar: str, value: Any, expected: str) -> GraphQLError:
@@ -138,8 +139,5 @@ def bind_scalars(schema: GraphQLSchema) -> None:
     for name, (output, parse) in SCALAR_BEHAVIOUR.items():
         scalar = schema.type_map[name]
         assert isinstance(scalar, GraphQLScalarType)
-        scalar.serialize = output  # type: ignore[method-assign]
-        scalar.parse_value = parse  # type: ignore[method-assign]
-        if hasattr(scalar, "coerce_output_value"):  # graphql-core 3.3 names
-            scalar.coerce_output_value = output
-            scalar.coerce_input_value = parse
+        scalar.coerce_output_value = output
+        scalar.coerce_input_value = parse

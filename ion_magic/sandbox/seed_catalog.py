@@ -5,6 +5,8 @@ Data only; `seed` draws from it with a fixed random seed.
 
 from __future__ import annotations
 
+from typing import Any
+
 USERS = (
     # (name, email, role names, active)
     ("Sandbox API User", "user@example.com", ("Admin",), True),
@@ -143,7 +145,7 @@ SUPPLIERS = ("Acme Corp", "Precision Machining Co.", "Orbital Fasteners Inc.", "
              "Northwind Metals", "Titan Forge & Foundry", "Summit Seals", "Pacific Composites", "Redline Cable Works",
              "Helios Sensors", "Blue Ridge Plating", "Vector Valves")
 
-FIELD_TEMPLATES = (
+FIELD_TEMPLATES: tuple[tuple[Any, ...], ...] = (
     # (name, type, required, unit, options, (low, high) for numbers or values)
     ("Torque (in-lb)", "NUMBER", True, "in-lb", None, (25.0, 35.0)),
     ("Proof pressure (psi)", "NUMBER", True, "psi", None, (1450.0, 1550.0)),
@@ -233,7 +235,7 @@ FIELD_POOLS = {
     "REWORK": ("Notes", "Visual inspection passed", "Quality sign-off"),
 }
 
-STEP_FIELD_OVERRIDES = {
+STEP_FIELD_OVERRIDES: dict[tuple[str, str], tuple[str, ...]] = {
     ("Hydrostatic Proof Test", "Proof test at 1.5x MEOP"): ("Proof pressure (psi)", "No leaks observed",
                                                             "Technician sign-off"),
 }

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import secrets
 import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +41,13 @@ from ion_magic.sandbox.auth import (
     token_endpoint,
     token_from_header,
 )
-from ion_magic.sandbox.faults import (
+from ion_magic.sandbox.faults import FaultInjector, FaultMiddleware, Faults, gateway_error_page
+from ion_magic.sandbox.graphql_requests import (
     GRAPHQL_PATH,
     HEALTH_PATH,
-    FaultInjector,
-    FaultMiddleware,
-    Faults,
-    gateway_error_page,
+    BadRequest,
+    GraphQLRequest,
+    parse_graphql_body,
 )
 from ion_magic.sandbox.guards import (
     SMALL_BODY_LIMIT,
@@ -75,61 +73,6 @@ MAX_BODY_BYTES = 1_000_000
 SECRET_ENVIRONMENT_VARIABLE = "ION_SANDBOX_CLIENT_SECRET"
 _STARTUP_TIMEOUT_S = 30.0
 _GRACEFUL_SHUTDOWN_S = 3
-
-
-class BadRequest(Exception):
-    """A request /graphql cannot run, with the HTTP status and the message to send back."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-@dataclass(frozen=True)
-class GraphQLRequest:
-    query: str
-    variables: dict[str, Any] | None
-    operation_name: str | None
-
-
-def parse_graphql_body(content_type: str, body: bytes) -> tuple[list[GraphQLRequest], bool]:
-    """The requests in a POST body and whether it was a batch (a JSON array); BadRequest when unusable."""
-    media_type = content_type.split(";")[0].strip().lower()
-    if media_type != "application/json":
-        shown = media_type or "none"
-        raise BadRequest(415, f"Unsupported content type '{shown}': POST a JSON body with "
-                         "'Content-Type: application/json'.")
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise BadRequest(400, f"The request body is not valid JSON ({error}).") from None
-    if isinstance(payload, list):
-        if not payload:
-            raise BadRequest(400, "The batch is empty: send at least one {\"query\": ...} object.")
-        return [_graphql_request(item, f"batch item {index}: ") for index, item in enumerate(payload)], True
-    return [_graphql_request(payload, "")], False
-
-
-def _graphql_request(payload: Any, where: str) -> GraphQLRequest:
-    if not isinstance(payload, dict):
-        raise BadRequest(400, f"{where}The body must be a JSON object like {{\"query\": \"...\", "
-                         "\"variables\": {...}}.")
-    query = payload.get("query")
-    if not isinstance(query, str) or not query.strip():
-        raise BadRequest(400, f"{where}Must provide query string.")
-    variables = payload.get("variables")
-    if isinstance(variables, str):
-        try:
-            variables = json.loads(variables) if variables.strip() else None
-        except ValueError:
-            raise BadRequest(400, f"{where}Variables are invalid JSON.") from None
-    if variables is not None and not isinstance(variables, dict):
-        raise BadRequest(400, f"{where}Variables must be a JSON object.")
-    operation_name = payload.get("operationName")
-    if operation_name is not None and not isinstance(operation_name, str):
-        raise BadRequest(400, f"{where}operationName must be a string.")
-    return GraphQLRequest(query=query, variables=variables, operation_name=operation_name or None)
 
 
 def _execute_all(api: SandboxAPI, requests: list[GraphQLRequest]) -> tuple[list[dict[str, Any]], int]:
@@ -212,7 +155,8 @@ def build_app(
         Route(HEALTH_PATH, _health, methods=["GET"]),
         *(Route(path, token_endpoint(authority), methods=["POST"]) for path in TOKEN_PATHS),
     ]
-    handlers = {HTTPException: _http_error, BodyTooLarge: body_too_large, ClientDisconnect: client_went_away}
+    handlers: dict[Any, Callable[..., Any]] = {
+        HTTPException: _http_error, BodyTooLarge: body_too_large, ClientDisconnect: client_went_away}
     app = Starlette(routes=routes, exception_handlers=handlers)
 
     def body_limit_for(path: str) -> int:

@@ -107,7 +107,7 @@ def _write_new_pair(certificate: SandboxCertificate) -> None:
         .add_extension(ca_key_id, critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    alternative_names = [x509.DNSName(name) for name in LOOPBACK_DNS_NAMES]
+    alternative_names: list[x509.GeneralName] = [x509.DNSName(name) for name in LOOPBACK_DNS_NAMES]
     alternative_names += [x509.IPAddress(ipaddress.ip_address(address)) for address in LOOPBACK_ADDRESSES]
     server = (
         x509.CertificateBuilder()

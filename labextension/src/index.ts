@@ -1,16 +1,21 @@
 /**
  * ion-magic's JupyterLab plugins: `%%ion` cells become a GraphQL editor that knows the notebook kernel's
- * ION schema, and `.graphql` files get GraphQL highlighting.
+ * ION schema, the ION Schema Explorer builds queries and lists the runs, the status bar names the ION
+ * environment, and `.graphql` files get GraphQL highlighting.
  */
-import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
 import {
   EditorExtensionRegistry,
   IEditorExtensionRegistry,
   IEditorLanguageRegistry
 } from '@jupyterlab/codemirror';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { IStatusBar } from '@jupyterlab/statusbar';
 
 import { ionCellExtension } from './editor';
+import { activateExplorer } from './explorerPlugin';
+import { NotebookStates } from './ionState';
 import { KernelSchemaLink } from './kernelLink';
 import { graphqlFileLanguage } from './language';
 import { NotebookSchemas } from './schemaStore';
@@ -29,6 +34,9 @@ function usesIonMagic(panel: NotebookPanel): boolean {
   const cells = panel.context.model?.sharedModel.cells ?? [];
   return cells.some(cell => USES_ION_MAGIC.test(cell.getSource()));
 }
+
+/** Each notebook's login and runs, shared by the editor plugin (which fills them) and the explorer. */
+const notebookStates = new NotebookStates();
 
 const editorPlugin: JupyterFrontEndPlugin<void> = {
   id: 'ion-magic:editor',
@@ -57,17 +65,35 @@ const editorPlugin: JupyterFrontEndPlugin<void> = {
     });
     notebooks?.widgetAdded.connect((_tracker, panel) => {
       const slot = schemas.slotFor(panel.context.model.sharedModel);
+      const state = notebookStates.stateFor(panel);
       const link = new KernelSchemaLink({
         session: panel.sessionContext,
         onUpdate: update => {
           slot.set(update.schema);
           slot.fragments.set(update.fragments);
+          state.setLogin(update);
         },
+        onRun: record => state.addRun(record),
         shouldRequest: () => usesIonMagic(panel)
       });
       panel.disposed.connect(() => link.dispose());
     });
   }
+};
+
+const explorerPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'ion-magic:explorer',
+  description: 'The ION Schema Explorer side panel, its history of runs, and the ION status bar item.',
+  autoStart: true,
+  requires: [INotebookTracker],
+  optional: [ICommandPalette, ILayoutRestorer, IStatusBar],
+  activate: (
+    app: JupyterFrontEnd,
+    notebooks: INotebookTracker,
+    palette: ICommandPalette | null,
+    restorer: ILayoutRestorer | null,
+    statusBar: IStatusBar | null
+  ): void => activateExplorer(app, notebooks, notebookStates, palette, restorer, statusBar)
 };
 
 const graphqlPlugin: JupyterFrontEndPlugin<void> = {
@@ -96,4 +122,4 @@ const graphqlPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [editorPlugin, graphqlPlugin];
+export default [editorPlugin, explorerPlugin, graphqlPlugin];

@@ -1,15 +1,30 @@
 /**
- * Keeps one notebook's schema in step with its kernel over the `ion_magic.schema` comm: listens for the
- * kernel's pushes, asks for the schema when a kernel becomes ready, and forgets it when the kernel changes,
- * restarts or dies.
+ * Keeps one notebook's schema, login, fragment library and run history in step with its kernel over the
+ * `ion_magic.schema` comm: listens for the kernel's pushes, asks for the schema when a kernel becomes ready,
+ * and forgets it when the kernel changes, restarts or dies.
  */
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { IDisposable } from '@lumino/disposable';
 
-import { COMM_TARGET, ISchemaUpdate, readSchemaUpdate, SCHEMA_REQUEST, SchemaMessageError } from './schemaMessage';
+import {
+  COMM_TARGET,
+  IRunRecord,
+  ISchemaUpdate,
+  readKernelMessage,
+  SCHEMA_REQUEST,
+  SchemaMessageError
+} from './schemaMessage';
 
-const NO_SCHEMA: ISchemaUpdate = { schema: null, endpoint: null, fragments: [] };
+/** What the front end knows of a kernel that is gone: nothing, no fragments and no runs. */
+const NO_SCHEMA: ISchemaUpdate = {
+  schema: null,
+  endpoint: null,
+  environment: null,
+  identity: null,
+  fragments: [],
+  history: []
+};
 const KERNEL_LOST: ReadonlySet<Kernel.Status> = new Set(['restarting', 'autorestarting', 'dead']);
 
 /** Options of {@link KernelSchemaLink}. */
@@ -18,6 +33,8 @@ export interface IKernelSchemaLinkOptions {
   session: ISessionContext;
   /** Called with every schema update (including `NO_SCHEMA` when the kernel goes away). */
   onUpdate: (update: ISchemaUpdate) => void;
+  /** Called with the record of every run (`%%ion` or `%ion NAME`) the kernel reports. */
+  onRun?: (record: IRunRecord) => void;
   /**
    * Whether to ask the kernel for its schema now. Asking a kernel without ion_magic makes it log an error,
    * so the plugin only asks for notebooks that use ion_magic; it asks again at the kernel's next idle.
@@ -104,7 +121,12 @@ export class KernelSchemaLink implements IDisposable {
       return;
     }
     try {
-      this.options.onUpdate(readSchemaUpdate(data));
+      const message = readKernelMessage(data);
+      if (message.kind === 'run') {
+        this.options.onRun?.(message.record);
+      } else {
+        this.options.onUpdate(message.update);
+      }
     } catch (error) {
       if (!(error instanceof SchemaMessageError)) {
         throw error;

@@ -182,7 +182,7 @@ def test_graphql_files_are_highlighted(page: Page, jupyter_lab: RunningLab, arti
     (jupyter_lab.root / "runs.graphql").write_text(source)
     page.goto(jupyter_lab.notebook_url("runs.graphql"))
     file_editor = page.locator(".jp-FileEditor:visible")
-    expect(file_editor.locator(".tok-keyword", has_text="query")).to_have_count(1)
+    expect(file_editor.locator(".tok-keyword", has_text="query")).to_have_count(1, timeout=30_000)
     expect(file_editor.locator(".tok-propertyName", has_text="title")).to_have_count(1)
     expect(file_editor.locator(".tok-variableName", has_text="$n")).to_have_count(2)
     screenshot(page, artifacts, "graphql-file")

@@ -21,6 +21,9 @@ def test_getting_started_runs_top_to_bottom(page: Page, tmp_path: Path, artifact
         with running_lab(tmp_path, artifacts / "main-command.log", main_command=True) as lab:
             page.goto(f"{lab.url}/lab/tree/01-getting-started.ipynb?reset")
             expect(page.locator(".jp-StatusBar-TextItem", has_text="Idle")).to_be_visible(timeout=60_000)
+            # The exercises' answers are collapsed, and a collapsed cell shows no execution count: expand them.
+            page.get_by_role("menuitem", name="View").click()
+            page.get_by_role("menuitem", name="Expand All Code", exact=True).click()
             page.get_by_role("menuitem", name="Run").click()
             page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
             cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell")

@@ -12,11 +12,12 @@ from IPython.core.interactiveshell import InteractiveShell
 def shell(sandbox, tmp_path_factory) -> Iterator[InteractiveShell]:
     patch = pytest.MonkeyPatch()
     patch.setenv("ION_MAGIC_CACHE_DIR", str(tmp_path_factory.mktemp("schema-cache")))
-    patch.setenv("ION_CLIENT_SECRET", sandbox.client_secret)
     ip = InteractiveShell.instance()
     ip.run_line_magic("load_ext", "ion_magic")
-    ip.run_line_magic("ion_login", f"--api-url {sandbox.api_url} --auth-url {sandbox.auth_url} "
-                                   f"--client-id {sandbox.client_id}")
+    with pytest.MonkeyPatch.context() as secret:  # only for the login: kernels started later must not inherit it
+        secret.setenv("ION_CLIENT_SECRET", sandbox.client_secret)
+        ip.run_line_magic("ion_login", f"--api-url {sandbox.api_url} --auth-url {sandbox.auth_url} "
+                                       f"--client-id {sandbox.client_id}")
     yield ip
     ip.run_line_magic("ion_logout", "")
     patch.undo()

@@ -12,7 +12,7 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
 
-from ion_magic.sandbox.loaders import RequestContext, Resolver
+from ion_magic.sandbox.context import RequestContext, Resolver
 from ion_magic.sandbox.mutations import issues, organization, parts, procedures, purchasing, runs
 from ion_magic.sandbox.store import StoreError
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ion_magic.sandbox.connections import to_id
-from ion_magic.sandbox.loaders import Row
+from ion_magic.sandbox.context import Row
+from ion_magic.sandbox.scalars import to_id
 from ion_magic.sandbox.store import TABLE_OF_TYPE, NotFound, RuleViolation, Store
 
 Input = dict[str, Any]

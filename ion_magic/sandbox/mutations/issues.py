@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ion_magic.sandbox.context import ME_USER_ID
 from ion_magic.sandbox.mutations.inputs import (
     Input,
     given,
@@ -11,7 +12,6 @@ from ion_magic.sandbox.mutations.inputs import (
     row_of,
     set_owned_attribute,
 )
-from ion_magic.sandbox.resolvers import ME_USER_ID
 from ion_magic.sandbox.store import (
     Store,
     utc_now,

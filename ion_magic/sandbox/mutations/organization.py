@@ -10,8 +10,7 @@ import secrets
 import uuid
 from typing import Any
 
-from ion_magic.sandbox.connections import to_id
-from ion_magic.sandbox.loaders import Row
+from ion_magic.sandbox.context import ME_USER_ID, Row
 from ion_magic.sandbox.mutations.inputs import (
     Input,
     entity_of,
@@ -20,7 +19,8 @@ from ion_magic.sandbox.mutations.inputs import (
     required_text,
     row_of,
 )
-from ion_magic.sandbox.resolvers import ME_USER_ID
+from ion_magic.sandbox.rules import attachment_urls
+from ion_magic.sandbox.scalars import to_id
 from ion_magic.sandbox.store import (
     TABLE_OF_TYPE,
     NotFound,
@@ -28,19 +28,8 @@ from ion_magic.sandbox.store import (
     Store,
 )
 
-ATTACHMENT_BUCKET = "ion-sandbox-attachments"
-"""The (pretend) S3 bucket of file attachments; their URLs use the reserved `.invalid` domain."""
-
 _BARCODE_ENTITY_TYPES = {"LOCATIONS": "Location", "PARTS": "Part", "PART_INVENTORIES": "PartInventory",
                          "RUNS": "Run"}
-
-
-def attachment_urls(entity_type: str, entity_id: int, unique: str, filename: str) -> dict[str, str]:
-    """Bucket, key and URLs of an attachment, as ION's S3-backed attachments carry them."""
-    key = f"{entity_type.lower()}/{entity_id}/{unique}/{filename}"
-    url = f"https://{ATTACHMENT_BUCKET}.s3.sandbox.invalid/{key}"
-    return {"s3Bucket": ATTACHMENT_BUCKET, "s3Key": key, "url": url,
-            "downloadUrl": f"{url}?response-content-disposition=attachment"}
 
 
 def create_file_attachment(store: Store, input: Input) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ion_magic.sandbox.loaders import Row
+from ion_magic.sandbox.context import ME_USER_ID, Row
 from ion_magic.sandbox.mutations.inputs import (
     Input,
     at_least,
@@ -16,7 +16,6 @@ from ion_magic.sandbox.mutations.inputs import (
     required_text,
     row_of,
 )
-from ion_magic.sandbox.resolvers import ME_USER_ID
 from ion_magic.sandbox.rules import inventory_quantity_problem, next_revision, quantity_available
 from ion_magic.sandbox.store import (
     RuleViolation,

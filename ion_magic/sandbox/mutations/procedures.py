@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ion_magic.sandbox.loaders import Row
+from ion_magic.sandbox.context import ME_USER_ID, Row
 from ion_magic.sandbox.mutations.inputs import (
     Input,
     given,
@@ -12,7 +12,6 @@ from ion_magic.sandbox.mutations.inputs import (
     required_text,
     row_of,
 )
-from ion_magic.sandbox.resolvers import ME_USER_ID
 from ion_magic.sandbox.store import (
     RuleViolation,
     Store,

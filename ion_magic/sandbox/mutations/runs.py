@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from ion_magic.sandbox.loaders import Row
+from ion_magic.sandbox.context import ME_USER_ID, Row
 from ion_magic.sandbox.mutations.inputs import (
     Input,
     given,
@@ -17,7 +17,6 @@ from ion_magic.sandbox.mutations.inputs import (
     row_of,
     set_owned_attribute,
 )
-from ion_magic.sandbox.resolvers import ME_USER_ID
 from ion_magic.sandbox.rules import derive_run_status
 from ion_magic.sandbox.store import (
     RuleViolation,

@@ -7,7 +7,7 @@ import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel } from '@jupyterlab/services';
 
 import { KernelSchemaLink } from '../kernelLink';
-import { COMM_TARGET, ISchemaUpdate } from '../schemaMessage';
+import { COMM_TARGET, IRunRecord, ISchemaUpdate } from '../schemaMessage';
 import { introspectionOf, smallSchema } from './fixtures';
 
 type CommTarget = (comm: unknown, message: { content: { data: unknown } }) => void;
@@ -68,12 +68,14 @@ class StandInSession {
 function setUp(usesIon = true) {
   const session = new StandInSession();
   const updates: ISchemaUpdate[] = [];
+  const runs: IRunRecord[] = [];
   const link = new KernelSchemaLink({
     session: session as unknown as ISessionContext,
     onUpdate: update => updates.push(update),
+    onRun: record => runs.push(record),
     shouldRequest: () => usesIon
   });
-  return { session, updates, link };
+  return { session, updates, runs, link };
 }
 
 const LOGGED_IN = { schema: introspectionOf(smallSchema()), endpoint: 'http://127.0.0.1:9/graphql' };
@@ -105,6 +107,19 @@ describe('KernelSchemaLink', () => {
     comm.onMsg?.({ content: { data: LOGGED_IN } });
     expect(updates.at(-1)?.endpoint).toBe(LOGGED_IN.endpoint);
     expect(comm.closed).toBe(true);
+  });
+
+  it('passes run records on, and a lost kernel empties the history', () => {
+    const { session, updates, runs } = setUp();
+    const kernel = new StandInKernel('idle');
+    session.changeKernel(kernel);
+    kernel.push({ ...LOGGED_IN, environment: 'sandbox', identity: null });
+    const record = { time: 't', document: '%%ion\n{ a }', roots: [], environment: 'sandbox', variables: [] };
+    kernel.push({ run: record });
+    expect(runs).toEqual([record]);
+    expect(updates.at(-1)?.environment).toBe('sandbox');
+    kernel.setStatus('dead');
+    expect(updates.at(-1)).toMatchObject({ schema: null, environment: null, history: [] });
   });
 
   it('does not ask kernels of notebooks that do not use ion_magic', () => {

@@ -1,6 +1,6 @@
 import { isEnumType, isObjectType } from 'graphql';
 
-import { readSchemaUpdate, SchemaMessageError } from '../schemaMessage';
+import { readKernelMessage, readSchemaUpdate, SchemaMessageError } from '../schemaMessage';
 import { introspectionOf, smallSchema } from './fixtures';
 
 describe('readSchemaUpdate', () => {
@@ -13,7 +13,19 @@ describe('readSchemaUpdate', () => {
   });
 
   it('reads a null schema (logged out) as no schema', () => {
-    expect(readSchemaUpdate({ schema: null, endpoint: null })).toEqual({ schema: null, endpoint: null, fragments: [] });
+    expect(readSchemaUpdate({ schema: null, endpoint: null })).toEqual({
+      schema: null, endpoint: null, environment: null, identity: null, fragments: [], history: null
+    });
+  });
+
+  it('reads the environment, the identity, the fragments and the history of a login', () => {
+    const run = { time: 't', document: '%%ion\n{ a }', roots: [{ field: 'a', rows: 2, seconds: 0.5, complete: true, stopped: null }],
+      environment: 'sandbox', variables: ['n'] };
+    const fragments = [{ name: 'RunBasics', typeCondition: 'Run', text: 'fragment RunBasics on Run { id }' }];
+    const update = readSchemaUpdate({
+      schema: null, endpoint: 'x', environment: 'sandbox', identity: 'Demo', fragments, history: [run]
+    });
+    expect(update).toEqual({ schema: null, endpoint: 'x', environment: 'sandbox', identity: 'Demo', fragments, history: [run] });
   });
 
   it.each([
@@ -23,5 +35,16 @@ describe('readSchemaUpdate', () => {
     ['a broken introspection result', { schema: { __schema: { types: 'nope' } }, endpoint: null }]
   ])('rejects %s', (_what, data) => {
     expect(() => readSchemaUpdate(data)).toThrow(SchemaMessageError);
+  });
+});
+
+describe('readKernelMessage', () => {
+  it('tells a run record from a login', () => {
+    const record = { time: 't', document: 'd', roots: [{ field: 'runs', rows: 3, seconds: 1, complete: false, stopped: 'interrupted' }],
+      environment: 'sandbox', variables: [] };
+    expect(readKernelMessage({ run: record })).toEqual({ kind: 'run', record });
+    expect(readKernelMessage({ schema: null }).kind).toBe('login');
+    expect(() => readKernelMessage({ run: { document: 'd' } })).toThrow(SchemaMessageError);
+    expect(() => readKernelMessage({ run: { time: 't', document: 'd', roots: [{ rows: 1 }] } })).toThrow(SchemaMessageError);
   });
 });

@@ -1,7 +1,8 @@
 """IPython glue for completion: inside cells whose first line is %%ion it answers from
-`completion.complete_graphql`; on the line of one of our magics, from `completion.complete_magic_arguments`
+`document.complete_graphql`; on the line of one of our magics, from `magic_line.complete_magic_arguments`
 (options from the magic's own parser, schema names after %ion_schema); after `%ion ` it offers the saved
-operations' names. Elsewhere it stays silent."""
+operations' names. Elsewhere it stays silent. The completion engine loads at the first completion, so that
+`%load_ext` stays fast."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ if TYPE_CHECKING:
     from IPython.core.completer import MatcherAPIv2
     from IPython.core.interactiveshell import InteractiveShell
 
-    from .completion import Completions
+    from .suggestions import Completions
 
-_MATCHER_ID = "ion_magic.cell_completer.ion_cell_matcher"
-_SAVED_NAME_MATCHER_ID = "ion_magic.cell_completer.saved_name_matcher"
+_MATCHER_ID = "ion_magic.completion.ipython.ion_cell_matcher"
+_SAVED_NAME_MATCHER_ID = "ion_magic.completion.ipython.saved_name_matcher"
 _SAVED_NAME_AT_CURSOR = re.compile(r"^\s*%ion\s+([\w-]*)$")  # the line up to the cursor: `%ion open_r`
 
 
@@ -55,7 +56,7 @@ def _ion_cell_matcher(schema_provider: Callable[[], GraphQLSchema | None],
         if found is None:
             return None
         magic, arguments, cursor = found
-        from .completion import complete_magic_arguments, magic_options, schema_name_suggestions
+        from .magic_line import complete_magic_arguments, magic_options, schema_name_suggestions
 
         schema = schema_provider() if magic == schema_name_magic else None
         positional = schema_name_suggestions(schema) if schema is not None else []
@@ -77,7 +78,7 @@ def _ion_cell_matcher(schema_provider: Callable[[], GraphQLSchema | None],
         schema = schema_provider()
         if schema is None:
             return nothing
-        from .completion import complete_graphql  # loaded on first use: %load_ext stays fast
+        from .document import complete_graphql
         body = context.full_text[body_start:]
         return answer(complete_graphql(schema, body, offset - body_start), body, suppress=True)
 
