@@ -15,7 +15,8 @@ from collections.abc import Callable
 import pandas as pd
 from graphql import build_schema, parse
 
-from ion_magic.frames import FrameBuilder, FramePlan, plan_frame
+from ion_magic.frame_plan import FramePlan, plan_frame
+from ion_magic.frames import FrameBuilder
 
 NODES = 100_000
 PAGE = 100

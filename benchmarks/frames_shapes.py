@@ -24,7 +24,8 @@ from typing import Any
 from graphql import build_schema, get_named_type, parse
 from shapes import SDL, SHAPES, Shape
 
-from ion_magic.frames import FrameBuilder, FramePlan, plan_frame
+from ion_magic.frame_plan import FramePlan, plan_frame
+from ion_magic.frames import FrameBuilder
 from ion_magic.transport import decode_json
 
 SCHEMA = build_schema(SDL)

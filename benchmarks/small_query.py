@@ -25,7 +25,8 @@ import httpx
 from e2e import login, use_private_schema_cache
 from replay import QUERY, ROOT, TOKEN, ReplayServer
 
-from ion_magic.frames import build_frame, plan_frame
+from ion_magic.frame_plan import plan_frame
+from ion_magic.frames import build_frame
 
 SMALL_QUERY = QUERY.replace("partInventories {", "partInventories(first: 10) {")
 

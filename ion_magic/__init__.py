@@ -7,28 +7,27 @@ operation by name) and %ion_operations. `ion_magic.connect()` is the same pipeli
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
-__all__ = ["IncompleteResultError", "IncompleteResultWarning", "IonError", "IonSession", "connect",
-           "load_ipython_extension", "operations"]
+# The public names, imported on first use (as in ion_magic.sandbox), so that the sandbox and the tools load
+# without the client stack.
+_EXPORTS = {
+    "IonSession": "ion_magic.session",
+    "connect": "ion_magic.session",
+    "operations": "ion_magic.library",
+    "IonError": "ion_magic.errors",
+    "IncompleteResultError": "ion_magic.errors",
+    "IncompleteResultWarning": "ion_magic.errors",
+}
+__all__ = sorted([*_EXPORTS, "load_ipython_extension"])
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
-    # Imported on first use, so that the sandbox and the tools load without the client stack.
-    if name in ("IonSession", "connect"):
-        from . import session
-
-        return getattr(session, name)
-    if name == "operations":
-        from .library import operations
-
-        return operations
-    if name in ("IonError", "IncompleteResultError", "IncompleteResultWarning"):
-        from . import errors
-
-        return getattr(errors, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(_EXPORTS[name]), name)
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -6,14 +6,11 @@ strings, timestamps, lists and dictionaries (enums) held in Arrow memory instead
 
 from __future__ import annotations
 
-from typing import Literal
-
 import pandas as pd
 import pyarrow as pa
 
 from .errors import IonError
 
-DtypeBackend = Literal["numpy_nullable", "pyarrow"]
 DTYPE_BACKENDS: tuple[str, ...] = ("numpy_nullable", "pyarrow")
 
 

@@ -26,7 +26,8 @@ from .errors import IonError, IonValidationError, NotLoggedInError
 from .schema_channel import SchemaChannel, run_roots
 
 if TYPE_CHECKING:
-    from .library import ComposedDocument, OperationLibrary
+    from .compose import ComposedDocument
+    from .library import OperationLibrary
     from .login import LoginRequest
     from .session import IonSession
     from .widgets import LoginWidget

@@ -22,7 +22,8 @@ import pyarrow.parquet as pq
 
 from .arrow import frame_table, with_backend
 from .errors import IonError
-from .frames import FrameBuilder, FramePlan, rows_per_node
+from .frame_plan import FramePlan
+from .frames import FrameBuilder, rows_per_node
 
 OutputKind = Literal["parquet", "csv", "dataset"]
 CHUNK_ROWS = 50_000  # rows built into one frame before they are written (and one dataset part file)

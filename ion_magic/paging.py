@@ -1,4 +1,4 @@
-"""The page loop: every root field fetched, each page checked before its rows are kept, rows fed in order.
+"""The pull of one connection: every page checked before its rows are kept, rows fed in order.
 
 The server is not trusted. A page enters the result only after its shape is checked (`read_page`), its
 cursor and row ids are new, and it fits `max_rows`; `hasNextPage` decides whether the pull goes on, the
@@ -16,301 +16,20 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from operator import itemgetter
-from typing import Any, Literal, Protocol
+from dataclasses import dataclass
+from typing import Any
 
 from .cursors import decode_offset, encode_offset
-from .errors import IonError, ServerError, describe_graphql_errors
-from .nested import NESTED_PAGE_INFO_ALIAS, Cut, Refetch, unwrap
-from .operation import PAGE_INFO_ALIAS, Paging, RootPlan
+from .errors import IonError
+from .nested import unwrap
+from .nested_fetch import complete_nested
+from .operation import Paging, RootPlan
+from .pages import Page, PagingViolation, read_page, root_value, shown
 from .parallel import DataMoved, OffsetSchedule, PageSlot, check_page
-
-Send = Callable[[str, dict[str, Any]], dict[str, Any]]
-StopReason = Literal["interrupted", "failed", "server_errors", "max_rows", "nested_incomplete", "broken_paging"]
-# Reasons after which the rows that follow can be fetched by starting after the last row kept.
-RESUMABLE: frozenset[str] = frozenset({"interrupted", "failed", "server_errors", "max_rows", "broken_paging"})
-
-
-class Progress(Protocol):
-    def update(self, rows: int, total: int | None) -> None:
-        """Show `rows` received; `total` None keeps the last total."""
-
-    def close(self) -> None: ...
-
-
-ProgressFactory = Callable[[str], Progress]
-
-
-class PagingViolation(IonError):
-    """The server's answer breaks GraphQL's or Relay's rules (wrong JSON types, a repeated cursor...)."""
-
-
-@dataclass(frozen=True)
-class Stop:
-    """Why a root's rows end before the server's last row."""
-
-    reason: StopReason
-    message: str
-
-
-class Sink(Protocol):
-    """Where a root's rows go: a frame builder, or the raw edges."""
-
-    @property
-    def rows(self) -> int: ...
-
-    def row_counts(self, nodes: Sequence[Any]) -> list[int]:
-        """The rows each node will make (0 for a null node)."""
-
-    def add(self, edges: list[Any], nodes: list[Any], connection: Mapping[str, Any] | None) -> None:
-        """Take a page's edges and their nodes (`connection`: the page itself, None for other shapes)."""
-
-    def finish(self) -> Any: ...
-
-
-@dataclass
-class RootResult:
-    """What one root field gave, and how the fetch went: complete, or stopped for one reason."""
-
-    plan: RootPlan
-    frame: Any = None  # a DataFrame, or the raw data
-    pages: int = 0
-    rows: int = 0
-    nodes: int = 0
-    null_nodes: int = 0
-    seconds: float = 0.0
-    end_cursor: str | None = None  # the cursor of the last row kept
-    has_next_page: bool | None = None
-    total_count: int | None = None
-    stopped: Stop | None = None
-    exact_resume: bool = True  # False when the last row kept has no cursor of its own
-    server_errors: list[dict[str, Any]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    concurrency: int = 1
-    nested_cut: dict[str, int] = field(default_factory=dict)  # nested connection -> parents it was cut in
-
-    @property
-    def complete(self) -> bool:
-        return self.stopped is None
-
-    @property
-    def resume(self) -> str | None:
-        """The cursor to pass back as `after` for exactly the rows not fetched (None: nothing to resume)."""
-        if self.stopped is None or self.stopped.reason not in RESUMABLE or self.plan.paging is None:
-            return None
-        if not self.exact_resume:
-            return None
-        return self.end_cursor if self.end_cursor is not None else self.plan.paging.start_cursor
-
-    def stop(self, reason: StopReason, message: str) -> None:
-        if self.stopped is None:
-            self.stopped = Stop(reason, message)
-
-
-@dataclass(frozen=True)
-class Page:
-    """One checked page of a connection."""
-
-    edges: list[Any]
-    nodes: list[Any]
-    cursors: list[Any] | None  # each edge's own cursor, when asked for
-    has_next_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
-    total_count: int | None
-    page_info: dict[str, Any]
-    connection: Mapping[str, Any]
-
-
-# -- reading answers -------------------------------------------------------------------------------------
-def root_value(response: Any, key: str, result: RootResult, *, page: int = 1) -> Any:
-    """The root field's value in a response. Its errors are kept (raised when no value came with them);
-    an answer that breaks the GraphQL response format is a PagingViolation naming what is wrong."""
-    if not isinstance(response, Mapping):
-        raise PagingViolation(f"The server's answer is a {_json_type(response)}, not an object.")
-    errors = response.get("errors")
-    data = response.get("data")
-    if errors is not None and not isinstance(errors, list):
-        raise PagingViolation(f"The server's `errors` is a {_json_type(errors)}, not a list.")
-    if data is not None and not isinstance(data, Mapping):
-        raise PagingViolation(f"The server's `data` is a {_json_type(data)}, not an object.")
-    if errors:
-        result.server_errors.extend(errors)
-        value = data.get(key) if data else None
-        if value is None:
-            raise ServerError(f"The server answered {key} with errors:\n{describe_graphql_errors(errors)}",
-                              errors, data)
-        return value
-    if data is None:
-        raise PagingViolation(f"The server answered page {page} of {key} with neither data nor errors.")
-    if key not in data:
-        raise PagingViolation(f"The server's answer has no {key} (page {page}) and no errors.")
-    if data[key] is None and page > 1:
-        raise PagingViolation(f"The server answered {key}: null on page {page} without an error.")
-    return data[key]
-
-
-def read_page(connection: Any, plan: RootPlan, paging: Paging) -> Page:
-    """Check one page's shape and take out its edges, nodes, cursors and pageInfo."""
-    key = plan.response_key
-    if not isinstance(connection, Mapping):
-        raise PagingViolation(f"{key} is a {_json_type(connection)}, not a connection object.")
-    if paging.edges_key not in connection:
-        raise PagingViolation(f"{key}.{paging.edges_key} is missing from the answer.")
-    edges = connection[paging.edges_key]
-    if edges is None:
-        edges = []
-    elif not isinstance(edges, list):
-        raise PagingViolation(f"{key}.{paging.edges_key} is a {_json_type(edges)}, not a list.")
-    where = f"{key}.{paging.edges_key}"
-    _check_objects(edges, where, "an edge object")
-    nodes = _values(edges, paging.node_key)
-    _check_objects(nodes, where, "an object", paging.node_key)
-    cursors = _values(edges, paging.cursor_key) if paging.cursor_key else None
-    page_info = connection.get(PAGE_INFO_ALIAS)
-    if not isinstance(page_info, Mapping):
-        raise PagingViolation(f"{key}.pageInfo is a {_json_type(page_info)}, not an object.")
-    has_next = page_info.get("hasNextPage")
-    if not isinstance(has_next, bool):
-        raise PagingViolation(f"{key}.pageInfo.hasNextPage is {_shown(has_next)}, not true or false.")
-    end_cursor = page_info.get("endCursor")
-    if end_cursor is not None and not isinstance(end_cursor, str):
-        raise PagingViolation(f"{key}.pageInfo.endCursor is {_shown(end_cursor)}, not a string.")
-    total = page_info.get("totalCount")
-    return Page(edges, nodes, cursors, has_next, page_info.get("startCursor"), end_cursor,
-                total if type(total) is int else None, dict(page_info), connection)
-
-
-_OBJECT_OR_NULL = frozenset({dict, type(None)})
-
-
-def _check_objects(values: list[Any], where: str, what: str, below: str = "") -> None:
-    """Every value a JSON object or null (one C-level pass; the first offender named on failure)."""
-    if set(map(type, values)) <= _OBJECT_OR_NULL:
-        return
-    index, value = next((i, v) for i, v in enumerate(values) if type(v) not in _OBJECT_OR_NULL)
-    raise PagingViolation(f"{where}[{index}]{'.' + below if below else ''} is a {_json_type(value)}, not {what}.")
-
-
-def _values(objects: list[dict[str, Any] | None], key: str) -> list[Any]:
-    """`object[key]` of each object (None for a null object or a missing key)."""
-    try:
-        return list(map(itemgetter(key), objects))
-    except (KeyError, TypeError):  # a null edge, or a key the server left out
-        return [None if item is None else item.get(key) for item in objects]
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
-def _json_type(value: Any) -> str:
-    names = {dict: "object", list: "list", str: "string", bool: "boolean", int: "number", float: "number"}
-    return "null" if value is None else next((n for t, n in names.items() if isinstance(value, t)), "value")
-
-
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return f"the {_json_type(value)} {text if len(text) < 40 else text[:37] + '...'}"
-
-
-# -- fetching ---------------------------------------------------------------------------------------------
-def fetch_root(send: Send, plan: RootPlan, make_sink: Callable[[], Sink], *, max_rows: int | None = None,
-               progress_factory: ProgressFactory | None = None, concurrency: int = 1,
-               nested_page_size: int = 100) -> RootResult:
-    """Fetch one root field (every page of a connection the magic pages). Raises when nothing came."""
-    started = time.perf_counter()
-    result, sink = RootResult(plan), make_sink()
-    if plan.paging is None:
-        _fetch_single(send, plan, sink, result, nested_page_size)
-    else:
-        try:
-            _Pull(send, plan, plan.paging, sink, result, max_rows, progress_factory, nested_page_size).run(concurrency)
-        except DataMoved as moved:
-            result, sink = RootResult(plan), make_sink()
-            result.notes.append(f"{moved} The rows moved under the parallel pull, so it was fetched again one "
-                                "page at a time.")
-            _Pull(send, plan, plan.paging, sink, result, max_rows, progress_factory, nested_page_size).run(1)
-    if result.nested_cut:
-        cut = ", ".join(f"{name} in {_count(count, 'parent')}" for name, count in result.nested_cut.items())
-        message = (f"nested connections hold more items than came: {cut} (their parents cannot be fetched "
-                   "by id alone, or their id is not selected: select `id`, or ask for more with `first`)")
-        if result.stopped is None:
-            result.stop("nested_incomplete", message)
-        else:
-            result.notes.append(message)
-    result.frame = sink.finish()
-    result.rows = sink.rows
-    result.nodes = getattr(sink, "nodes", result.rows)
-    result.null_nodes = getattr(sink, "null_nodes", 0)
-    result.seconds = time.perf_counter() - started
-    return result
-
-
-def _fetch_single(send: Send, plan: RootPlan, sink: Sink, result: RootResult, nested_page_size: int) -> None:
-    value = root_value(send(plan.document, dict(plan.variables)), plan.response_key, result)
-    result.pages = 1
-    if plan.shape == "list" and value is not None and not isinstance(value, list):
-        raise PagingViolation(f"{plan.response_key} is a {_json_type(value)}, not a list.")
-    if value is None and not result.server_errors:
-        result.notes.append(f"nothing found: the server answered {plan.response_key}: null")
-    nodes = list(value or ()) if plan.shape == "list" else ([value] if value is not None else [])
-    for index, node in enumerate(nodes):
-        if node is not None and not isinstance(node, Mapping) and plan.selection is not None:
-            raise PagingViolation(f"{plan.response_key}[{index}] is a {_json_type(node)}, not an object.")
-    if plan.nested:
-        complete_nested(send, unwrap(nodes, plan.nested), nested_page_size, result)
-    sink.add(nodes, nodes, None)
-    if result.server_errors:
-        result.stop("server_errors", "the server answered with errors (the data that came is kept)")
-
-
-def complete_nested(send: Send, cuts: list[Cut], page_size: int, result: RootResult) -> None:
-    """Fetch the rest of each nested connection that was cut, through its parent's own root field; count
-    the ones that cannot be completed (no such root field, no id selected, or a failure)."""
-    pending = list(cuts)
-    while pending:
-        cut = pending.pop()
-        refetch, parent_id = cut.connection.refetch, cut.parent.get("id")
-        if refetch is None or not isinstance(parent_id, str | int) or isinstance(parent_id, bool):
-            result.nested_cut[cut.name] = result.nested_cut.get(cut.name, 0) + 1
-            continue
-        try:
-            pending += _fetch_rest(send, cut, refetch, parent_id, page_size, result)
-        except IonError as error:
-            result.nested_cut[cut.name] = result.nested_cut.get(cut.name, 0) + 1
-            result.notes.append(f"the rest of {cut.name} of id {parent_id} could not be fetched: {error}")
-
-
-def _fetch_rest(send: Send, cut: Cut, refetch: Refetch, parent_id: str | int, page_size: int,
-                result: RootResult) -> list[Cut]:
-    """Append the remaining items of one cut connection to its parent's list; the cuts found inside them."""
-    key = cut.connection.path[-1]
-    field_key = (cut.connection.field.alias or cut.connection.field.name).value
-    items, cursor, seen, deeper = cut.parent[key], cut.end_cursor, set(), []
-    while True:
-        if not isinstance(cursor, str) or cursor in seen:
-            raise PagingViolation(f"{cut.name}: the server gives no new cursor to go on from ({_shown(cursor)}).")
-        seen.add(cursor)
-        variables = {**refetch.variables, refetch.id_variable: parent_id, refetch.after_variable: cursor,
-                     refetch.first_variable: page_size}
-        parent = root_value(send(refetch.document, variables), refetch.parent_key, result, page=2)
-        connection = parent.get(field_key) if isinstance(parent, Mapping) else None
-        edges = connection.get(cut.connection.edges_key) if isinstance(connection, Mapping) else None
-        page_info = connection.get(NESTED_PAGE_INFO_ALIAS) if isinstance(connection, Mapping) else None
-        if not isinstance(edges, list) or not isinstance(page_info, Mapping) \
-                or not isinstance(page_info.get("hasNextPage"), bool):
-            raise PagingViolation(f"{cut.name}: the answer for the parent {parent_id!r} is not a connection page.")
-        nodes = [edge.get(cut.connection.node_key) if isinstance(edge, Mapping) else edge for edge in edges]
-        deeper += unwrap(nodes, cut.connection.children, tuple(cut.name.split(".")))
-        items.extend(nodes)
-        if not page_info["hasNextPage"]:
-            return deeper
-        cursor = page_info.get("endCursor")
+from .root_result import Progress, ProgressFactory, RootResult, Send, Sink
 
 
 @dataclass
@@ -321,7 +40,7 @@ class _Request:
     future: Future
 
 
-class _Pull:
+class ConnectionPull:
     """Follows one connection's cursors with the next page(s) in flight while a page is built."""
 
     def __init__(self, send: Send, plan: RootPlan, paging: Paging, sink: Sink, result: RootResult,
@@ -479,7 +198,7 @@ class _Pull:
             index, bad = next((i, node["id"]) for i, node in enumerate(page.nodes) if node is not None
                               and "id" in node and type(node["id"]) not in (int, str))
             raise PagingViolation(f"{self.plan.response_key}.{self.paging.edges_key}[{index}]."
-                                  f"{self.paging.node_key}.id is {_shown(bad)}, not an id.")
+                                  f"{self.paging.node_key}.id is {shown(bad)}, not an id.")
         fresh = set(ids)
         if len(fresh) != len(ids) or not self.seen_ids.isdisjoint(fresh):  # find the first repeat to name it
             seen = set(self.seen_ids)

@@ -1,38 +1,33 @@
 """The whole way from cell text to DataFrames, with no IPython: prepare a plan, run it, describe it.
 
-`run` only orchestrates: every shape is fetched in `paging.py`. A query's roots are fetched one after the
+`run` only orchestrates: every shape is fetched in `fetch.py`, its rows go to a sink (`sinks.py`, or
+`output.py` for files) and the outcome is told in `outcome.py`. A query's roots are fetched one after the
 other and a root that fails is reported without losing the others; a mutation is one request, never split,
 never paged, and its answer is reported per root field (applied with its result, or failed with its error).
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import pandas as pd
-from graphql import GraphQLSchema, get_named_type
+from graphql import GraphQLSchema
 
 from .arrow import with_backend
+from .cell import check_mutation_allowed, parse_cell, validate_cell
 from .errors import IonError, ServerError, TransportError, describe_graphql_errors
-from .frames import FrameBuilder, plan_frame, rows_per_node
-from .operation import (
-    CURSOR_ALIAS,
-    PAGE_INFO_ALIAS,
-    OperationPlan,
-    PagingOptions,
-    RootPlan,
-    check_mutation_allowed,
-    parse_cell,
-    plan_operation,
-    validate_cell,
-)
+from .fetch import fetch_root
+from .frame_plan import FramePlan, plan_frame
+from .frames import FrameBuilder
+from .operation import OperationPlan, PagingOptions, RootPlan, plan_operation
 from .options import CONCURRENCY, PAGE_SIZE
-from .output import OutputSink, OutputTarget, OutputWriter, ResumeRecord, Written, fingerprint
-from .paging import ProgressFactory, RootResult, Send, Sink, fetch_root
-from .result_cache import describe_age
+from .outcome import QueryOutcome, RootFailure, RootFrames
+from .output import OutputSink, OutputTarget, OutputWriter, ResumeRecord, fingerprint
+from .root_result import ProgressFactory, RootResult, Send, Sink
+from .sinks import FrameSink, RawSink, ScalarSink
 
 
 @dataclass(frozen=True)
@@ -54,121 +49,6 @@ class QueryOptions:
 
     def paging(self) -> PagingOptions:
         return PagingOptions(page_size=self.page_size, all=self.all, max_rows=self.max_rows, after=self.after)
-
-
-@dataclass
-class RootFailure:
-    """A root field that gave nothing: its error (the other roots are kept)."""
-
-    response_key: str
-    error: IonError
-    outcome: str = "failed, nothing kept"  # for a mutation's field: "not applied"
-
-
-@dataclass
-class QueryOutcome:
-    """The value to show or assign (a DataFrame, a dict of them, or raw data) and how each root went."""
-
-    value: Any
-    results: list[RootResult]
-    failures: list[RootFailure]
-    mutation: bool = False  # then each result is a field that was applied
-    cached: tuple[dict[str, pd.DataFrame], float] | None = None  # the frames and their age, from the cache
-
-    @classmethod
-    def from_cache(cls, frames: dict[str, pd.DataFrame], age: float, *, several: bool) -> QueryOutcome:
-        value = RootFrames(frames) if several else next(iter(frames.values()))
-        return cls(value, [], [], cached=(frames, age))
-
-    def unasked_reasons(self) -> dict[str, str]:
-        """Why each root is incomplete, leaving out the cuts the caller asked for (max_rows, `first`)."""
-        asked = {result.plan.response_key for result in self.results
-                 if result.stopped is not None and result.stopped.reason == "max_rows"}
-        return {key: reason for key, reason in self.reasons().items() if key not in asked}
-
-    @property
-    def complete(self) -> bool:
-        return not self.failures and all(result.complete for result in self.results)
-
-    def summary(self) -> str:
-        """One line per root: rows, columns, pages, seconds, and what is missing."""
-        if self.cached is not None:
-            frames, age = self.cached
-            return "\n".join(f"{key}: {_count(len(frame), 'row')} × {_count(frame.shape[1], 'column')} from the "
-                             f"cache, pulled {describe_age(age)} ago; no request sent (--refresh pulls again)"
-                             for key, frame in frames.items())
-        lines = []
-        for result in self.results:
-            if isinstance(result.frame, Written):
-                lines.append(f"{result.plan.response_key}: {result.rows:,} row{'' if result.rows == 1 else 's'} in "
-                             f"{_count(result.pages, 'page')}, {result.seconds:.2f} s → "
-                             f"{result.frame.describe()}{_state(result)}")
-                continue
-            columns = result.frame.shape[1] if isinstance(result.frame, pd.DataFrame) else 0
-            of_total = f" of {result.total_count:,}" if result.total_count is not None else ""
-            counted = f"{result.rows:,}{of_total} row{'' if (result.total_count or result.rows) == 1 else 's'}"
-            if result.rows != result.nodes:  # an exploded list: rows and nodes differ
-                counted = f"{_count(result.rows, 'row')} from {_count(result.nodes, 'node')}{of_total}"
-            state = _state(result)
-            applied = "applied, " if self.mutation else ""
-            lines.append(f"{result.plan.response_key}: {applied}{counted} × {_count(columns, 'column')} in "
-                         f"{_count(result.pages, 'page')}, {result.seconds:.2f} s{state}")
-        lines += [f"{failure.response_key}: {failure.outcome} (see above)" for failure in self.failures]
-        return "\n".join(lines)
-
-    def problems(self) -> str:
-        """What the user must know about an incomplete or partly failed result; "" when all went well."""
-        notes = []
-        for failure in self.failures:
-            notes.append(f"{failure.response_key}: {failure.outcome}: {failure.error}")
-        for result in self.results:
-            key = result.plan.response_key
-            stopped = result.stopped
-            if stopped is not None and stopped.reason == "interrupted":
-                notes.append(f"{key}: interrupted after {_count(result.rows, 'row')}; the rows received are kept.")
-            elif stopped is not None and stopped.reason != "max_rows":
-                notes.append(f"{key}: incomplete after {_count(result.rows, 'row')}: {stopped.message}")
-            if stopped is not None and stopped.reason != "max_rows":
-                if result.resume is not None:
-                    notes.append(f"To fetch exactly the rest, run it again with {_resume_hint(result)}")
-                elif result.plan.paging is not None and stopped.reason != "nested_incomplete":
-                    notes.append(f"{key}: no exact resume point (the server gives no cursor for the last row "
-                                 "kept): run it again whole.")
-            if result.server_errors:
-                notes.append(f"{key}: the server answered with errors (the data that came is kept):\n"
-                             + describe_graphql_errors(result.server_errors))
-            notes.extend(f"{key}: {note}" for note in result.notes)
-            if result.null_nodes:
-                notes.append(f"{key}: {_count(result.null_nodes, 'null node')} skipped.")
-        return "\n".join(notes)
-
-    def resume(self) -> dict[str, str | None]:
-        return {result.plan.response_key: result.resume for result in self.results if not result.complete}
-
-    def reasons(self) -> dict[str, str]:
-        reasons = {failure.response_key: str(failure.error) for failure in self.failures}
-        reasons.update({result.plan.response_key: result.stopped.message
-                        for result in self.results if result.stopped is not None})
-        return reasons
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
-def _state(result: RootResult) -> str:
-    if result.stopped is None:
-        return ""
-    state = f" (incomplete: {result.stopped.message})"
-    if result.resume is not None:
-        state += f"; more rows follow: {_resume_hint(result)}"
-    return state
-
-
-def _resume_hint(result: RootResult) -> str:
-    if isinstance(result.frame, Written):
-        return "--resume (resume=True in Python), which continues the same output"
-    return f"--after {result.plan.response_key}={result.resume}"
 
 
 def prepare(source: str, schema: GraphQLSchema | None, namespace: Mapping[str, Any], options: QueryOptions,
@@ -201,6 +81,9 @@ def _resume_points(plan: OperationPlan, options: QueryOptions) -> dict[str, str]
     """Check the outputs before anything is sent; with `resume`, where each root's output goes on from."""
     if plan.mutation_document is not None or options.raw:
         raise IonError("Only a query's rows can be written to files (not a mutation's, nor raw data).")
+    scalars = [root.response_key for root in plan.roots if root.shape == "scalar"]
+    if scalars:
+        raise IonError(f"{', '.join(scalars)} holds one value, not rows: nothing was sent. Run it without --out.")
     starts = {}
     for root in plan.roots:
         target = _targets(plan, options)[root.response_key]
@@ -233,10 +116,11 @@ def run(plan: OperationPlan, send: Send, options: QueryOptions, *, endpoint: str
     """Send the plan's requests and build one DataFrame (or raw value) per root field."""
     if plan.mutation_document is not None:
         return _run_mutation(plan, send, options, endpoint)
-    results, failures = [], []
+    results: list[RootResult] = []
+    failures: list[RootFailure] = []
     for root in plan.roots:
         try:
-            result = fetch_root(send, root, lambda root=root: _sink(plan, root, options),
+            result = fetch_root(send, root, partial(_sink, plan, root, options),
                                 max_rows=options.max_rows, progress_factory=progress_factory,
                                 concurrency=options.concurrency, nested_page_size=options.page_size)
         except IonError as error:
@@ -261,13 +145,6 @@ def _record(result: RootResult, target: OutputTarget, options: QueryOptions) -> 
                  None if stopped is None else stopped.message).write(target)
 
 
-class RootFrames(dict[str, pd.DataFrame]):
-    """The frames of several root fields by response key; a notebook shows each under its root's name."""
-
-    def _repr_html_(self) -> str:
-        return "".join(f"<h4>{html.escape(key)}</h4>{frame._repr_html_()}" for key, frame in self.items())
-
-
 def _value(results: list[RootResult], options: QueryOptions, roots: int) -> Any:
     if options.out is not None:
         paths = {result.plan.response_key: str(result.frame) for result in results}
@@ -279,27 +156,28 @@ def _value(results: list[RootResult], options: QueryOptions, roots: int) -> Any:
     return RootFrames((result.plan.response_key, result.frame) for result in results)
 
 
-def _frame_plan(plan: OperationPlan, root: RootPlan, options: QueryOptions) -> Any:
+def _frame_plan(plan: OperationPlan, root: RootPlan, options: QueryOptions) -> FramePlan | None:
+    """The columns of the root's frame (None for a scalar root: one row holding the value)."""
     if root.shape == "scalar":
         return None
-    node_type = get_named_type(root.node_type) if root.node_type is not None else None
     try:
-        return plan_frame(root.selection, node_type, plan.cell.fragments, explode=options.explode or None,
+        return plan_frame(root.selection, root.node_type, plan.cell.fragments, explode=options.explode or None,
                           variables=plan.variables, schema=plan.schema)
     except ValueError as error:
         raise IonError(str(error)) from None
 
 
 def _sink(plan: OperationPlan, root: RootPlan, options: QueryOptions) -> Sink:
+    if options.raw:
+        return RawSink(root)
+    frame_plan = _frame_plan(plan, root, options)
+    if frame_plan is None:
+        return ScalarSink(root.response_key)
     if options.out is not None:
         target = _targets(plan, options)[root.response_key]
         writer = OutputWriter(target, append=options.resume and target.exists(), dtype_backend=options.dtype_backend)
-        return OutputSink(_frame_plan(plan, root, options), writer)
-    if options.raw:
-        return RawSink(root)
-    if root.shape == "scalar":
-        return ScalarSink(root.response_key)
-    return FrameSink(FrameBuilder(_frame_plan(plan, root, options)))
+        return OutputSink(frame_plan, writer)
+    return FrameSink(FrameBuilder(frame_plan))
 
 
 def _describe(result: RootResult, plan: OperationPlan, endpoint: str, options: QueryOptions) -> None:
@@ -338,11 +216,13 @@ def _run_mutation(plan: OperationPlan, send: Send, options: QueryOptions, endpoi
             raise TransportError(f"{error} This request held every field of the mutation ({fields}): each "
                                  "may or may not have been applied.", write_uncertain=True) from None
         raise
-    errors = response.get("errors") if isinstance(response, Mapping) else None
+    errors: Any = response.get("errors") if isinstance(response, Mapping) else None
     data = response.get("data") if isinstance(response, Mapping) else None
-    results, failures = [], []
+    results: list[RootResult] = []
+    failures: list[RootFailure] = []
     for root in plan.roots:
-        own = [e for e in errors or () if isinstance(e, Mapping) and (e.get("path") or [None])[0] == root.response_key]
+        own: list[Any] = [e for e in errors or ()
+                          if isinstance(e, Mapping) and (e.get("path") or [None])[0] == root.response_key]
         value = data.get(root.response_key) if isinstance(data, Mapping) else None
         if value is None and (own or errors):
             shown = own or errors or []
@@ -350,8 +230,8 @@ def _run_mutation(plan: OperationPlan, send: Send, options: QueryOptions, endpoi
                 f"the server answered with errors:\n{describe_graphql_errors(shown)}", shown, data), "not applied"))
             continue
         answer = {"data": {root.response_key: value}, "errors": own}
-        result = fetch_root(lambda _document, _variables, answer=answer: answer,  # the answer already came
-                            root, lambda root=root: _sink(plan, root, options), nested_page_size=options.page_size)
+        result = fetch_root(_answered(answer), root, partial(_sink, plan, root, options),
+                            nested_page_size=options.page_size)
         _describe(result, plan, endpoint, options)
         results.append(result)
     if not results and failures:
@@ -360,86 +240,7 @@ def _run_mutation(plan: OperationPlan, send: Send, options: QueryOptions, endpoi
     return QueryOutcome(_value(results, options, len(plan.roots)), results, failures, mutation=True)
 
 
-class FrameSink:
-    """Rows into a DataFrame, page by page."""
+def _answered(answer: dict[str, Any]) -> Send:
+    """A `Send` that gives the answer that already came (a mutation's field, read like a query's root)."""
+    return lambda _document, _variables: answer
 
-    def __init__(self, builder: FrameBuilder) -> None:
-        self.builder = builder
-
-    @property
-    def rows(self) -> int:
-        return self.builder.rows
-
-    @property
-    def nodes(self) -> int:
-        return self.builder.nodes
-
-    @property
-    def null_nodes(self) -> int:
-        return self.builder.null_nodes
-
-    def row_counts(self, nodes: Sequence[Any]) -> list[int]:
-        return rows_per_node(self.builder.plan, nodes)
-
-    def add(self, edges: list[Any], nodes: list[Any], connection: Mapping[str, Any] | None) -> None:
-        self.builder.add_nodes(nodes)
-
-    def finish(self) -> pd.DataFrame:
-        return self.builder.finish()
-
-
-class ScalarSink:
-    """A scalar root: one row holding the value."""
-
-    def __init__(self, key: str) -> None:
-        self.key = key
-        self.values: list[Any] = []
-
-    @property
-    def rows(self) -> int:
-        return len(self.values)
-
-    def row_counts(self, nodes: Sequence[Any]) -> list[int]:
-        return [1] * len(nodes)
-
-    def add(self, edges: list[Any], nodes: list[Any], connection: Mapping[str, Any] | None) -> None:
-        self.values += nodes
-
-    def finish(self) -> pd.DataFrame:
-        return pd.DataFrame({self.key: self.values or [None]})
-
-
-class RawSink:
-    """The data as the server shaped it: a connection's edges of every page merged into one list (its other
-    fields as the last page gave them), without the fields the magic added for paging."""
-
-    def __init__(self, root: RootPlan) -> None:
-        self.root = root
-        self.edges: list[Any] = []
-        self.value: Any = None
-        self.last_page: Mapping[str, Any] = {}
-
-    @property
-    def rows(self) -> int:
-        return len(self.edges)
-
-    def row_counts(self, nodes: Sequence[Any]) -> list[int]:
-        return [1] * len(nodes)
-
-    def add(self, edges: list[Any], nodes: list[Any], connection: Mapping[str, Any] | None) -> None:
-        if self.root.paging is None:
-            self.value = nodes[0] if self.root.shape != "list" and nodes else nodes
-            self.edges = list(nodes)
-            return
-        self.edges += [{k: v for k, v in edge.items() if k != CURSOR_ALIAS} if isinstance(edge, dict) else edge
-                       for edge in edges]
-        self.last_page = connection or {}
-
-    def finish(self) -> Any:
-        if self.root.paging is None:
-            return self.value
-        edges_key = self.root.paging.edges_key
-        merged = {key: self.edges if key == edges_key else value
-                  for key, value in self.last_page.items() if key != PAGE_INFO_ALIAS}
-        merged.setdefault(edges_key, self.edges)
-        return merged

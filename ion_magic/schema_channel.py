@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .pipeline import QueryOutcome
+    from .outcome import QueryOutcome
     from .session import IonSession
 
 TARGET = "ion_magic.schema"

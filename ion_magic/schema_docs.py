@@ -64,7 +64,7 @@ def public_types(schema: GraphQLSchema) -> list[GraphQLNamedType]:
 
 def root_fields(schema: GraphQLSchema) -> list[RootField]:
     """The queries, then the mutations, each by name."""
-    found = []
+    found: list[RootField] = []
     for root in (schema.query_type, schema.mutation_type):
         if root is not None:
             found.extend(RootField(root.name, name, field) for name, field in sorted(root.fields.items()))
@@ -76,7 +76,7 @@ def lookup_names(schema: GraphQLSchema) -> list[str]:
     return sorted({named.name for named in public_types(schema)} | {root.name for root in root_fields(schema)})
 
 
-# --- rendering --------------------------------------------------------------------------------------------
+# -- rendering ---------------------------------------------------------------------------------------------
 
 
 def wrap_description(description: str | None, indent: str = _INDENT) -> list[str]:
@@ -186,7 +186,7 @@ def describe_root_field(root_field: RootField) -> str:
     return "\n".join(lines)
 
 
-# --- finding by name --------------------------------------------------------------------------------------
+# -- finding by name ---------------------------------------------------------------------------------------
 
 
 def describe_name(schema: GraphQLSchema, name: str) -> str:
@@ -196,10 +196,10 @@ def describe_name(schema: GraphQLSchema, name: str) -> str:
     """
     types = {named.name: named for named in public_types(schema)}
     roots = root_fields(schema)
-    exact = [types[name]] if name in types else []
+    exact: list[GraphQLNamedType | RootField] = [types[name]] if name in types else []
     exact += [root for root in roots if root.name == name]
-    matches = exact or [named for named in types.values() if named.name.lower() == name.lower()] + [
-        root for root in roots if root.name.lower() == name.lower()]
+    matches = exact or [*(named for named in types.values() if named.name.lower() == name.lower()),
+                        *(root for root in roots if root.name.lower() == name.lower())]
     if not matches:
         raise SchemaNameError(_miss_message(name, [*types, *(root.name for root in roots)]))
     shown = [describe_root_field(match) if isinstance(match, RootField) else describe_type(match)
@@ -239,7 +239,7 @@ def _closest(name: str, names: list[str], limit: int = 3) -> list[str]:
     return (close or [known for known in ranked if name.lower() in known.lower()])[:limit]
 
 
-# --- search -----------------------------------------------------------------------------------------------
+# -- search ------------------------------------------------------------------------------------------------
 
 
 def search_schema(schema: GraphQLSchema, word: str) -> list[SearchHit]:

@@ -13,8 +13,9 @@ from typing import Any
 
 import orjson
 
-from .operation import PAGE_INFO_ALIAS, OperationPlan, RootPlan
+from .operation import OperationPlan, RootPlan
 from .options import TIMEOUT
+from .rewrite import PAGE_INFO_ALIAS
 
 HEADER = '''"""{title}: the plain-Python equivalent of a %%ion cell (written by ion-magic's --explain).
 

@@ -27,9 +27,10 @@ from .errors import IncompleteResultError, IncompleteResultWarning, IonValidatio
 from .identity import UNKNOWN, Identity, fetch_identity
 from .operation import OperationPlan
 from .options import CONCURRENCY, MAX_RESPONSE_BYTES, MAX_TRIES, PAGE_SIZE, TIMEOUT
-from .paging import ProgressFactory
-from .pipeline import QueryOptions, QueryOutcome, prepare, run
+from .outcome import QueryOutcome
+from .pipeline import QueryOptions, prepare, run
 from .result_cache import ResultCache, default_results_dir, parse_ttl
+from .root_result import ProgressFactory
 from .schema import CachedSchema, SchemaCache, age_in_words, introspect, schema_from_introspection
 from .transport import RetryPolicy, Transport
 

@@ -78,7 +78,7 @@ def bind_variables(operation: OperationDefinitionNode, namespace: Mapping[str, A
             raise MissingVariableError(f"The operation declares no variable {', '.join(unknown)}: nothing was "
                                        f"sent. Its variables: {declared}.")
     bound: dict[str, Any] = {}
-    missing: list[str] = []
+    missing: list[tuple[str, str]] = []
     for name, definition in definitions.items():
         if name in namespace:
             try:

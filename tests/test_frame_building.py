@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from graphql import build_schema, get_named_type, parse
 
-from ion_magic.frames import FrameBuilder, FramePlan, plan_frame
+from ion_magic.frame_plan import FramePlan, plan_frame
+from ion_magic.frames import FrameBuilder
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from shapes import SDL, SHAPES, Shape

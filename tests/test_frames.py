@@ -27,7 +27,8 @@ from graphql import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ion_magic.frames import Column, ExplodePathError, FrameBuilder, FramePlan, build_frame, plan_frame
+from ion_magic.frame_plan import Column, ExplodePathError, FramePlan, plan_frame
+from ion_magic.frames import FrameBuilder, build_frame
 
 SDL = """
 scalar DateTime

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ion_magic.errors import IonError, IonSyntaxError, IonValidationError
-from ion_magic.library import OperationLibrary, compose_text, is_saved_reference, operations
+from ion_magic.library import OperationLibrary, compose_text, operations
+from ion_magic.library_files import is_saved_reference
 from ion_magic.pipeline import QueryOptions, prepare
 
 from .ion_like_schema import ION_LIKE

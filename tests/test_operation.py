@@ -9,8 +9,9 @@ from ion_magic.errors import (
     MissingVariableError,
     MutationNotAllowedError,
 )
-from ion_magic.operation import PAGE_INFO_ALIAS, PagingOptions
+from ion_magic.operation import PagingOptions
 from ion_magic.pipeline import QueryOptions, prepare
+from ion_magic.rewrite import PAGE_INFO_ALIAS
 
 from .ion_like_schema import ION_LIKE
 

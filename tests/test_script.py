@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ion_magic
-from ion_magic.operation import PAGE_INFO_ALIAS
 from ion_magic.pipeline import QueryOptions, prepare
+from ion_magic.rewrite import PAGE_INFO_ALIAS
 from ion_magic.script import explain
 
 SCHEMA = build_schema((Path(ion_magic.__file__).parent / "sandbox" / "schema.graphql").read_text())

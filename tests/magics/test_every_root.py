@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLScalarType, get_named_type, parse
 
-from ion_magic.frames import build_frame, plan_frame
+from ion_magic.frame_plan import plan_frame
+from ion_magic.frames import build_frame
 from ion_magic.session import IonSession
 
 

@@ -117,8 +117,9 @@ def test_identity_is_described_when_the_api_says_who(shell):
 def test_run_roots_says_why_a_root_is_incomplete_or_failed(shell, ion):
     session = shell.magics_manager.registry["IonMagic"].session
     from ion_magic.errors import IonError
-    from ion_magic.paging import Stop
-    from ion_magic.pipeline import QueryOptions, RootFailure
+    from ion_magic.outcome import RootFailure
+    from ion_magic.pipeline import QueryOptions
+    from ion_magic.root_result import Stop
 
     outcome = session.run(session.plan(HELD_RUNS), QueryOptions(), None)
     [root] = run_roots(outcome)
