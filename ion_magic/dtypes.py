@@ -33,7 +33,7 @@ import functools
 import re
 from collections.abc import Sequence
 from itertools import repeat
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -46,7 +46,7 @@ from graphql import (
     is_list_type,
 )
 
-ArrayLike = pd.api.extensions.ExtensionArray | np.ndarray
+ArrayLike: TypeAlias = pd.api.extensions.ExtensionArray | np.ndarray
 
 STRING_DTYPE = pd.StringDtype()
 DATETIME_DTYPE = pd.DatetimeTZDtype("ns", "UTC")
@@ -130,7 +130,7 @@ def _nulls_replaced(values: list, has_null: bool, fill: Any, dtype: type) -> tup
     if not has_null:
         return np.array(values, dtype=dtype), np.zeros(len(values), dtype=bool)
     objects = np.array(values, dtype=object)
-    mask = np.equal(objects, None)
+    mask = np.equal(objects, np.array(None, dtype=object))
     objects[mask] = fill
     return objects.astype(dtype), mask
 
@@ -303,7 +303,7 @@ class ColumnValues:
                 self._chunks, self._pending = [], []
                 return [((), _joined(self.kind, chunks))]
             self._fall_back()
-        values = self._fallback + self._pending
+        values = (self._fallback or []) + self._pending
         self._fallback, self._pending = None, []
         return [((), object_array([_fitted(self.kind, value) for value in values]))]
 

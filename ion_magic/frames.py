@@ -64,7 +64,7 @@ class _Leaf:
         self.column = column
         self.values = ColumnValues(column.kind, column.enum_values)
 
-    def take(self, values: list, base: int) -> None:
+    def take(self, values: Sequence, base: int) -> None:
         self.values.extend(values)
 
 
@@ -121,7 +121,7 @@ class _Group:
         except KeyError:  # a key missing: fields of another type condition
             return [[None if item is None else item.get(key) for item in items] for key in keys]
 
-    def _set_aside(self, items: list, base: int) -> list:
+    def _set_aside(self, items: Sequence, base: int) -> list:
         if not self.path:
             kinds = sorted({type(item).__name__ for item in items if not isinstance(item, Mapping | None)})
             raise TypeError(f"nodes must be JSON objects or null, got {', '.join(kinds)}")
