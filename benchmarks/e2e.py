@@ -58,8 +58,9 @@ def pull_ion(session: Any, page_size: int) -> pd.DataFrame:
     return session.query(QUERY, page_size=page_size, progress=False, concurrency=1)
 
 
-def pull_httpx_decode(client: httpx.Client, graphql_url: str, document: str, page_size: int,
-                      keep: bool = False) -> list[Any]:
+def pull_httpx_decode(
+    client: httpx.Client, graphql_url: str, document: str, page_size: int, keep: bool = False
+) -> list[Any]:
     """Download and JSON-decode every page of the planned document and nothing else: the decoded pages are
     dropped (`keep` keeps their edges, for checking and for the memory comparison)."""
     headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
@@ -85,8 +86,9 @@ def pull_requests_json_normalize(graphql_url: str, page_size: int) -> pd.DataFra
         variables: dict[str, Any] = {"first": page_size}
         if cursor:
             variables["after"] = cursor
-        response = requests.post(graphql_url, headers=headers, json={"query": EXAMPLE_SCRIPT_QUERY,
-                                                                      "variables": variables})
+        response = requests.post(
+            graphql_url, headers=headers, json={"query": EXAMPLE_SCRIPT_QUERY, "variables": variables}
+        )
         value = response.json()
         if value.get("errors"):
             raise RuntimeError(f"---AN ERROR OCCURRED IN THE API REQUEST---\n{value}")
@@ -183,15 +185,31 @@ def child_measure(method: str, api_url: str, auth_url: str, page_size: int) -> d
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     peak = _status_kib("VmHWM")
     frame_bytes = int(result.memory_usage(deep=True).sum()) if isinstance(result, pd.DataFrame) else None
-    return {"method": method, "rows": len(result), "seconds": seconds, "cpu_seconds": cpu_seconds,
-            "peak_growth_bytes": (peak - before) * 1024,
-            "frame_bytes": frame_bytes, "peak_reset": reset}
+    return {
+        "method": method,
+        "rows": len(result),
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "peak_growth_bytes": (peak - before) * 1024,
+        "frame_bytes": frame_bytes,
+        "peak_reset": reset,
+    }
 
 
 def measure_in_subprocess(method: str, api_url: str, auth_url: str, page_size: int) -> dict[str, Any]:
     """`child_measure` in a fresh interpreter (the schema cache directory is inherited)."""
-    command = [sys.executable, __file__, "--child", method, "--api-url", api_url, "--auth-url", auth_url,
-               "--page-size", str(page_size)]
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        method,
+        "--api-url",
+        api_url,
+        "--auth-url",
+        auth_url,
+        "--page-size",
+        str(page_size),
+    ]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 

@@ -73,7 +73,8 @@ def synthetic_pages(rng: random.Random) -> list[str]:
                         "trackingType": rng.choice(["SERIAL", "LOT", None]),
                     },
                     "location": (
-                        None if rng.random() < 0.2
+                        None
+                        if rng.random() < 0.2
                         else {"id": rng.randint(1, 300), "name": f"Bay {rng.randint(1, 300)}"}
                     ),
                 }

@@ -44,8 +44,10 @@ def frame_plan(shape: Shape) -> FramePlan:
 def page_bodies(shape: Shape, rows: int, page_size: int) -> list[bytes]:
     nodes = shape.nodes(rows)
     return [
-        json.dumps({"data": {shape.root: {"edges": [{"node": node} for node in nodes[start : start + page_size]]}}},
-                   separators=(",", ":")).encode()
+        json.dumps(
+            {"data": {shape.root: {"edges": [{"node": node} for node in nodes[start : start + page_size]]}}},
+            separators=(",", ":"),
+        ).encode()
         for start in range(0, rows, page_size)
     ]
 

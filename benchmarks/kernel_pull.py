@@ -144,8 +144,13 @@ class Kernel:
 
     def __init__(self, cwd: Path) -> None:
         self.nb = nbformat.v4.new_notebook()
-        self.client = NotebookClient(self.nb, kernel_name="python3", timeout=900, store_widget_state=True,
-                                     resources={"metadata": {"path": str(cwd)}})
+        self.client = NotebookClient(
+            self.nb,
+            kernel_name="python3",
+            timeout=900,
+            store_widget_state=True,
+            resources={"metadata": {"path": str(cwd)}},
+        )
 
     def __enter__(self) -> Kernel:
         self._context = self.client.setup_kernel()
@@ -174,10 +179,13 @@ def measure_shape(server: ReplayServer, shape: Shape, rows: int, page_size: int,
     api_url = server.api_url(rows, shape.name)
     with Kernel(Path.cwd()) as kernel:
         _, path = kernel.run("%load_ext ion_magic\nimport os, ion_magic\nprint(os.path.dirname(ion_magic.__file__))")
-        kernel.run(f"%ion_login --api-url {api_url} --auth-url {server.auth_url} --client-id benchmark\n"
-                   f"%config IonMagic.page_size = {page_size}")
-        kernel.run(KERNEL_HELPERS.format(query=shape.query, paged_query=shape.paged_query, root=shape.root,
-                                         token=TOKEN))
+        kernel.run(
+            f"%ion_login --api-url {api_url} --auth-url {server.auth_url} --client-id benchmark\n"
+            f"%config IonMagic.page_size = {page_size}"
+        )
+        kernel.run(
+            KERNEL_HELPERS.format(query=shape.query, paged_query=shape.paged_query, root=shape.root, token=TOKEN)
+        )
         small = shape.query.replace(f"{shape.root} {{", f"{shape.root}(first: 10) {{")
         kernel.run(f"%%ion small\n{small}")
         _, text = kernel.run("gc.collect()\n_reset = reset_peak()\n_before = status_kib('VmRSS')")
@@ -204,9 +212,13 @@ def measure_shape(server: ReplayServer, shape: Shape, rows: int, page_size: int,
                 kernel.run(setup)
                 measured[method].append(kernel.run(timed)[0])
                 cpu[method].append(float(kernel.run("print(time.process_time() - _cpu)")[1]))
-    return {"seconds": {method: statistics.median(values) for method, values in measured.items()},
-            "cpu": {method: statistics.median(values) for method, values in cpu.items()},
-            "memory": memory, "ion_magic": path.strip(), "probe": probe}
+    return {
+        "seconds": {method: statistics.median(values) for method, values in measured.items()},
+        "cpu": {method: statistics.median(values) for method, values in cpu.items()},
+        "memory": memory,
+        "ion_magic": path.strip(),
+        "probe": probe,
+    }
 
 
 def ratios(seconds: dict[str, float], memory: dict[str, Any]) -> dict[str, float]:
@@ -246,24 +258,36 @@ def main() -> None:
                 goal = f"  ({GOALS[ratio]})" if ratio in GOALS else ""
                 print(f"{name}_{ratio}: {value:.2f}{goal}")
             probe = found["probe"]
-            print(f"{name}_progress_probe_cpu_percent_of_pull: "
-                  f"{100 * (probe['with_bar'] - probe['without']) / PROBE_SECONDS:.2f}  (goal <= 2)")
+            print(
+                f"{name}_progress_probe_cpu_percent_of_pull: "
+                f"{100 * (probe['with_bar'] - probe['without']) / PROBE_SECONDS:.2f}  (goal <= 2)"
+            )
             cpu = found["cpu"]
             print(f"{name}_defaults_over_bare_kernel_cpu: {cpu['magic_defaults'] / cpu['bare_httpx']:.2f}")
-            print(f"{name}_progress_cost_percent_kernel_cpu: "
-                  f"{100 * (cpu['magic_defaults'] - cpu['magic_no_progress']) / cpu['magic_defaults']:.1f}")
-            print(f"{name}_peak_rss_growth_mb: {memory['growth'] / 2**20:.1f}  frame_mb: {memory['frame'] / 2**20:.1f}"
-                  + ("" if memory["reset"] else "  (clear_refs refused: growth from the earlier peak)"))
-            table.append((name, seconds, {**ratios(seconds, memory),
-                                          "cpu_ratio": cpu["magic_defaults"] / cpu["bare_httpx"]}))
+            print(
+                f"{name}_progress_cost_percent_kernel_cpu: "
+                f"{100 * (cpu['magic_defaults'] - cpu['magic_no_progress']) / cpu['magic_defaults']:.1f}"
+            )
+            print(
+                f"{name}_peak_rss_growth_mb: {memory['growth'] / 2**20:.1f}  frame_mb: {memory['frame'] / 2**20:.1f}"
+                + ("" if memory["reset"] else "  (clear_refs refused: growth from the earlier peak)")
+            )
+            table.append(
+                (name, seconds, {**ratios(seconds, memory), "cpu_ratio": cpu["magic_defaults"] / cpu["bare_httpx"]})
+            )
     print(f"load_average_at_end: {os.getloadavg()[0]:.2f}")
-    print("\n| shape | defaults s | concurrency 1 s | no progress s | bare httpx s | example loop s | defaults / bare"
-          " | same, kernel CPU | example / defaults | progress % | peak RSS / frame |")
+    print(
+        "\n| shape | defaults s | concurrency 1 s | no progress s | bare httpx s | example loop s | defaults / bare"
+        " | same, kernel CPU | example / defaults | progress % | peak RSS / frame |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, seconds, found in table:
-        print(f"| {name} | " + " | ".join(f"{seconds[method]:.3f}" for method in METHODS)
-              + f" | {found['defaults_over_bare']:.2f} | {found['cpu_ratio']:.2f} | {found['speedup_vs_example']:.2f}"
-              f" | {found['progress_cost_percent']:.1f} | {found['peak_rss_growth_over_frame']:.2f} |")
+        print(
+            f"| {name} | "
+            + " | ".join(f"{seconds[method]:.3f}" for method in METHODS)
+            + f" | {found['defaults_over_bare']:.2f} | {found['cpu_ratio']:.2f} | {found['speedup_vs_example']:.2f}"
+            f" | {found['progress_cost_percent']:.1f} | {found['peak_rss_growth_over_frame']:.2f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -55,8 +55,9 @@ def child(mode: str, api_url: str, auth_url: str, out: str) -> dict[str, Any]:
     Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS
     before = _kib("VmRSS")
     started = time.perf_counter()
-    result = session.query(QUERY, page_size=PAGE_SIZE, progress=False,
-                           **({} if mode == "memory" else {"out": out, "overwrite": True}))
+    result = session.query(
+        QUERY, page_size=PAGE_SIZE, progress=False, **({} if mode == "memory" else {"out": out, "overwrite": True})
+    )
     seconds = time.perf_counter() - started
     peak_growth_mb = (_kib("VmHWM") - before) / 1024
     if mode == "memory":
@@ -69,8 +70,18 @@ def child(mode: str, api_url: str, auth_url: str, out: str) -> dict[str, Any]:
 
 
 def in_child(mode: str, server: ReplayServer, rows: int, out: str) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--child", mode, "--api-url", server.api_url(rows), "--auth-url",
-               server.auth_url, "--out", out]
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        mode,
+        "--api-url",
+        server.api_url(rows),
+        "--auth-url",
+        server.auth_url,
+        "--out",
+        out,
+    ]
     return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
 
 
@@ -137,8 +148,10 @@ def main() -> None:
     print(f"cached_rerun_seconds: {rerun:.3f}")
     print(f"cached_rerun_to_pull_ratio: {rerun / pulled:.3f}  (goal <= 0.05)")
     print(f"cached_rerun_requests: {requests}  (goal 0)")
-    print(f"pyarrow_to_default_frame_memory_ratio: {arrow_bytes / default_bytes:.2f}  (goal <= 0.60; "
-          f"{default_bytes / 1e6:.0f} MB -> {arrow_bytes / 1e6:.0f} MB)")
+    print(
+        f"pyarrow_to_default_frame_memory_ratio: {arrow_bytes / default_bytes:.2f}  (goal <= 0.60; "
+        f"{default_bytes / 1e6:.0f} MB -> {arrow_bytes / 1e6:.0f} MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -69,8 +69,9 @@ class _Pages:
     def __init__(self, shape: Shape, max_rows: int, pages: list[tuple[int, int]], seed: int) -> None:
         self.root = shape.root.encode()
         self.max_rows = max_rows
-        self.edges = [json.dumps({"node": node}, separators=(",", ":")).encode() for node in shape.nodes(max_rows,
-                                                                                                          seed)]
+        self.edges = [
+            json.dumps({"node": node}, separators=(",", ":")).encode() for node in shape.nodes(max_rows, seed)
+        ]
         self.blobs: dict[tuple[int, int], bytes] = {}
         self.infos: dict[tuple[int, int, int], bytes] = {}
         for rows, size in pages:
@@ -84,8 +85,9 @@ class _Pages:
             blob = self.blobs[(offset, count)] = b",".join(self.edges[offset : offset + count])
         info = self.infos.get((rows, offset, count))
         if info is None:
-            info = self.infos[(rows, offset, count)] = json.dumps(page_info(rows, offset, count),
-                                                                  separators=(",", ":")).encode()
+            info = self.infos[(rows, offset, count)] = json.dumps(
+                page_info(rows, offset, count), separators=(",", ":")
+            ).encode()
         return blob, info
 
 
@@ -126,8 +128,7 @@ class _App:
             first = int(literal.group(1)) if literal else self.default_first
         blob, info = pages.page(rows, cursor_offset(after) + 1, first)
         info_key = b"ion_page_info" if "ion_page_info" in query else b"pageInfo"
-        return b"200 OK", [b'{"data":{"', pages.root, b'":{"edges":[', blob, b'],"', info_key, b'":', info,
-                           b"}}}"]
+        return b"200 OK", [b'{"data":{"', pages.root, b'":{"edges":[', blob, b'],"', info_key, b'":', info, b"}}}"]
 
 
 class _Connection(asyncio.Protocol):
@@ -161,16 +162,23 @@ class _Connection(asyncio.Protocol):
             status, parts = self.app.respond(method, target, body)
             close = headers.get("connection", "").lower() == "close"
             size = sum(map(len, parts))
-            head = (b"HTTP/1.1 " + status + b"\r\nContent-Type: application/json\r\nContent-Length: "
-                    + str(size).encode() + (b"\r\nConnection: close" if close else b"") + b"\r\n\r\n")
+            head = (
+                b"HTTP/1.1 "
+                + status
+                + b"\r\nContent-Type: application/json\r\nContent-Length: "
+                + str(size).encode()
+                + (b"\r\nConnection: close" if close else b"")
+                + b"\r\n\r\n"
+            )
             self.transport.write(b"".join([head, *parts]))
             if close:
                 self.transport.close()
                 self.transport = None
 
 
-def _serve(max_rows: int, pages: list[tuple[int, int]], shapes: tuple[str, ...], default_first: int, seed: int,
-           ready: Any) -> None:
+def _serve(
+    max_rows: int, pages: list[tuple[int, int]], shapes: tuple[str, ...], default_first: int, seed: int, ready: Any
+) -> None:
     app = _App({name: _Pages(SHAPES[name], max_rows, pages, seed) for name in shapes}, default_first)
 
     async def main() -> None:
@@ -199,7 +207,8 @@ class ReplayServer:
         context = multiprocessing.get_context("spawn")
         receiver, sender = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=_serve, args=(self.max_rows, self.pages, self.shapes, self.default_first, self.seed, sender),
+            target=_serve,
+            args=(self.max_rows, self.pages, self.shapes, self.default_first, self.seed, sender),
             daemon=True,
         )
         self._process.start()

@@ -145,8 +145,11 @@ def main() -> None:
     with start_sandbox(scale=scale) as sandbox, httpx.Client(timeout=120) as client:
         token = client.post(
             sandbox.token_url,
-            data={"grant_type": "client_credentials", "client_id": sandbox.client_id,
-                  "client_secret": sandbox.client_secret},
+            data={
+                "grant_type": "client_credentials",
+                "client_id": sandbox.client_id,
+                "client_secret": sandbox.client_secret,
+            },
         ).json()["access_token"]
         client.headers["Authorization"] = token
 

@@ -30,7 +30,8 @@ def interleaved(server: ReplayServer, pulls: list[tuple[int, int]], runs: int) -
             api_url = server.api_url(rows)
             found[(rows, page_size)][0].append(measure_in_subprocess("ion", api_url, server.auth_url, page_size))
             found[(rows, page_size)][1].append(
-                measure_in_subprocess("httpx_decode", api_url, server.auth_url, page_size))
+                measure_in_subprocess("httpx_decode", api_url, server.auth_url, page_size)
+            )
     return {pull: (medians(ion), medians(bare)) for pull, (ion, bare) in found.items()}
 
 

@@ -40,7 +40,8 @@ def _deep_type(level: int) -> str:
     return f"type Level{level} {{ code: String value: Float{nested} }}\n" + inner
 
 
-SDL = """
+SDL = (
+    """
 scalar DateTime
 scalar JSON
 
@@ -87,16 +88,22 @@ type Observation {
   tags: [String]
 }
 
-type WideRecord { id: ID! """ + " ".join(f"{name}: {_wide_type(i)}" for i, name in enumerate(_WIDE_FIELDS)) + """ }
+type WideRecord { id: ID! """
+    + " ".join(f"{name}: {_wide_type(i)}" for i, name in enumerate(_WIDE_FIELDS))
+    + """ }
 
 type DeepRecord { id: ID! name: String level1: Level1 }
-""" + _deep_type(1) + """
+"""
+    + _deep_type(1)
+    + """
 type JsonRecord { id: ID! name: String recordedAt: DateTime payload: JSON }
-""" + "".join(
-    f"type {node}Edge {{ cursor: String! node: {node} }}\n"
-    f"type {node}Connection {{ edges: [{node}Edge]! pageInfo: PageInfo! }}\n"
-    for node in ("PartInventory", "Observation", "WideRecord", "DeepRecord", "JsonRecord")
-) + """
+"""
+    + "".join(
+        f"type {node}Edge {{ cursor: String! node: {node} }}\n"
+        f"type {node}Connection {{ edges: [{node}Edge]! pageInfo: PageInfo! }}\n"
+        for node in ("PartInventory", "Observation", "WideRecord", "DeepRecord", "JsonRecord")
+    )
+    + """
 type Query {
   partInventories(first: Int, after: String): PartInventoryConnection
   observations(first: Int, after: String): ObservationConnection
@@ -105,11 +112,14 @@ type Query {
   jsonRecords(first: Int, after: String): JsonRecordConnection
 }
 """
+)
 
 
 def _timestamp(rng: random.Random) -> str:
-    return (f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:"
-            f"{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.{rng.randint(0, 999_999):06d}+00:00")
+    return (
+        f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:"
+        f"{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.{rng.randint(0, 999_999):06d}+00:00"
+    )
 
 
 def _inventory(index: int, rng: random.Random) -> dict[str, Any]:
@@ -124,8 +134,11 @@ def _inventory(index: int, rng: random.Random) -> dict[str, Any]:
         "cost": None if rng.random() < 0.15 else round(rng.uniform(0.5, 20_000), 2),
         "installed": None if rng.random() < 0.1 else rng.random() < 0.4,
         "createdAt": None if rng.random() < 0.01 else _timestamp(rng),
-        "part": {"partNumber": f"PN-{part:05d}", "revision": "ABCD"[part % 4],
-                 "trackingType": "SERIAL" if serial else "LOT"},
+        "part": {
+            "partNumber": f"PN-{part:05d}",
+            "revision": "ABCD"[part % 4],
+            "trackingType": "SERIAL" if serial else "LOT",
+        },
         "location": None if rng.random() < 0.2 else {"name": f"Bay {rng.randint(1, 300)}"},
     }
 
@@ -139,8 +152,9 @@ def _observation(index: int, rng: random.Random) -> dict[str, Any]:
         "magnitude": None if rng.random() < 0.2 else round(rng.uniform(-1.5, 21), 3),
         "exposure": rng.randint(1, 3600),
         "seeing": round(rng.uniform(0.4, 3.0), 2),
-        "telescope": None if index % 13 == 0 else {"name": f"T{rng.randint(1, 40)}",
-                                                   "aperture": round(rng.uniform(0.2, 10.0), 2)},
+        "telescope": None
+        if index % 13 == 0
+        else {"name": f"T{rng.randint(1, 40)}", "aperture": round(rng.uniform(0.2, 10.0), 2)},
         "tags": [f"tag{rng.randint(1, 50)}" for _ in range(rng.randint(0, 3))],
     }
 
@@ -179,11 +193,18 @@ def _deep(index: int, rng: random.Random) -> dict[str, Any]:
 
 
 def _json(index: int, rng: random.Random) -> dict[str, Any]:
-    payload = {"batch": rng.randint(1, 500), "operator": f"op{rng.randint(1, 30)}",
-               "readings": [round(rng.uniform(0, 10), 2) for _ in range(rng.randint(1, 4))],
-               "limits": {"low": 0.5, "high": 9.5}}
-    return {"id": 1 + index, "name": f"record {index}", "recordedAt": _timestamp(rng),
-            "payload": None if rng.random() < 0.05 else payload}
+    payload = {
+        "batch": rng.randint(1, 500),
+        "operator": f"op{rng.randint(1, 30)}",
+        "readings": [round(rng.uniform(0, 10), 2) for _ in range(rng.randint(1, 4))],
+        "limits": {"low": 0.5, "high": 9.5},
+    }
+    return {
+        "id": 1 + index,
+        "name": f"record {index}",
+        "recordedAt": _timestamp(rng),
+        "payload": None if rng.random() < 0.05 else payload,
+    }
 
 
 def _deep_selection(level: int) -> str:
@@ -212,19 +233,29 @@ class Shape:
     @property
     def paged_query(self) -> str:
         """The query First Resonance's example scripts write: their own first/after and pageInfo."""
-        return (f"query Pull($first: Int, $after: String) {{\n  {self.root}(first: $first, after: $after) {{\n"
-                f"    edges {{\n      node {{ {self.selection} }}\n    }}\n"
-                "    pageInfo { endCursor hasNextPage }\n  }\n}\n")
+        return (
+            f"query Pull($first: Int, $after: String) {{\n  {self.root}(first: $first, after: $after) {{\n"
+            f"    edges {{\n      node {{ {self.selection} }}\n    }}\n"
+            "    pageInfo { endCursor hasNextPage }\n  }\n}\n"
+        )
 
 
 SHAPES = {
     shape.name: shape
     for shape in (
-        Shape("inventory", "partInventories",
-              "id quantity status serialNumber lotNumber cost installed createdAt "
-              "part { partNumber revision trackingType } location { name }", _inventory),
-        Shape("observations", "observations",
-              "id target observedAt state magnitude exposure seeing telescope { name aperture } tags", _observation),
+        Shape(
+            "inventory",
+            "partInventories",
+            "id quantity status serialNumber lotNumber cost installed createdAt "
+            "part { partNumber revision trackingType } location { name }",
+            _inventory,
+        ),
+        Shape(
+            "observations",
+            "observations",
+            "id target observedAt state magnitude exposure seeing telescope { name aperture } tags",
+            _observation,
+        ),
         Shape("wide", "wideRecords", "id " + " ".join(_WIDE_FIELDS), _wide),
         Shape("deep", "deepRecords", "id name level1 {" + _deep_selection(1) + " }", _deep),
         Shape("json", "jsonRecords", "id name recordedAt payload", _json),

@@ -60,6 +60,7 @@ def main() -> None:
         headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
         body = json.dumps({"query": SMALL_QUERY, "variables": {}})
         with httpx.Client(timeout=60) as client:
+
             def ion() -> Any:
                 return session.query(SMALL_QUERY, progress=False)
 

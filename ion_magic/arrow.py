@@ -21,9 +21,11 @@ def frame_table(frame: pd.DataFrame, schema: pa.Schema | None = None) -> pa.Tabl
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, ValueError, TypeError) as error:
         column = _failing_column(frame, schema)
         where = f"column {column!r}" if column else "a column"
-        raise IonError(f"{where} cannot be stored in Arrow/Parquet ({error}). Its values change type from row to "
-                       "row (or from one chunk of rows to the next): write a CSV file instead, or leave the "
-                       "field out.") from None
+        raise IonError(
+            f"{where} cannot be stored in Arrow/Parquet ({error}). Its values change type from row to "
+            "row (or from one chunk of rows to the next): write a CSV file instead, or leave the "
+            "field out."
+        ) from None
 
 
 def _failing_column(frame: pd.DataFrame, schema: pa.Schema | None) -> str | None:

@@ -49,8 +49,10 @@ def parse_cell(source: str, *, line_offset: int = 1) -> ParsedCell:
     """Parse one GraphQL document holding exactly one operation (fragments allowed)."""
     if not source.strip() or _only_comments(source):
         what = "only comments" if source.strip() else "nothing"
-        raise IonSyntaxError(f"The text holds no GraphQL operation ({what}): write a query such as "
-                             "{ runs { edges { node { id } } } }.")
+        raise IonSyntaxError(
+            f"The text holds no GraphQL operation ({what}): write a query such as "
+            "{ runs { edges { node { id } } } }."
+        )
     try:
         document = parse(source, no_location=False, max_tokens=MAX_TOKENS)
     except GraphQLSyntaxError as error:
@@ -83,8 +85,10 @@ def _syntax_message(error: GraphQLSyntaxError, source: str, line_offset: int) ->
     message = error.message
     opened = _unclosed_brace(source)
     if opened is not None:
-        message = (f"The text ends before the {{ at line {opened[0] + line_offset}, column {opened[1]} is "
-                   f"closed: a }} is missing. ({error.message})")
+        message = (
+            f"The text ends before the {{ at line {opened[0] + line_offset}, column {opened[1]} is "
+            f"closed: a }} is missing. ({error.message})"
+        )
     pointer = point_at(source, len(lines), len(lines[-1]) + 1, line_offset=line_offset)
     return f"{message}\n{pointer}" if pointer else message
 

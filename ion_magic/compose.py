@@ -79,8 +79,9 @@ class Composer:
         self.folder = folder
         self.files = files
 
-    def compose_cell(self, source: str, schema: GraphQLSchema | None, *, line_offset: int = 1,
-                     check: bool = False) -> ComposedDocument:
+    def compose_cell(
+        self, source: str, schema: GraphQLSchema | None, *, line_offset: int = 1, check: bool = False
+    ) -> ComposedDocument:
         """The cell's text with the library fragments it spreads appended. A cell that does not parse comes
         back as it is (the pipeline reports it). `check`: validate even when no library fragment is used."""
         cell_segment = Segment(1, source.count("\n") + 1, 1, source, None)
@@ -100,12 +101,23 @@ class Composer:
         segment = Segment(1, text.count("\n") + 1, first_line, saved.file.source, saved.file.path)
         kept = {name: own[name] for name in used}
         pending = [(spread, segment) for node in (saved.node, *kept.values()) for spread in _spreads(node)]
-        return self._compose(text, segment, kept, pending, schema, 0, True, origin=display_path(saved.file.path),
-                             exclude=saved.file.path)
+        return self._compose(
+            text, segment, kept, pending, schema, 0, True, origin=display_path(saved.file.path), exclude=saved.file.path
+        )
 
-    def _compose(self, own_text: str, own_segment: Segment, own: dict[str, FragmentDefinitionNode],
-                 pending: list[tuple[FragmentSpreadNode, Segment]], schema: GraphQLSchema | None,
-                 line_offset: int, check: bool, *, origin: str, exclude: Path | None = None) -> ComposedDocument:
+    def _compose(
+        self,
+        own_text: str,
+        own_segment: Segment,
+        own: dict[str, FragmentDefinitionNode],
+        pending: list[tuple[FragmentSpreadNode, Segment]],
+        schema: GraphQLSchema | None,
+        line_offset: int,
+        check: bool,
+        *,
+        origin: str,
+        exclude: Path | None = None,
+    ) -> ComposedDocument:
         external = [(spread, segment) for spread, segment in pending if spread.name.value not in own]
         notes = self._shadow_notes(own, origin, exclude) if own and self.folder.is_dir() else ()
         if not external:
@@ -144,27 +156,40 @@ class Composer:
                 by_name.setdefault(fragment.name, []).append(fragment)
         return by_name
 
-    def _shadow_notes(self, own: dict[str, FragmentDefinitionNode], origin: str,
-                      exclude: Path | None) -> tuple[str, ...]:
+    def _shadow_notes(
+        self, own: dict[str, FragmentDefinitionNode], origin: str, exclude: Path | None
+    ) -> tuple[str, ...]:
         notes = []
         for fragment in fragments_of(self.files):
             if fragment.name in own and fragment.file.path != exclude:
-                notes.append(f"Note: fragment {fragment.name} is defined in {origin} and in "
-                             f"{display_path(fragment.file.path)}; the one in {origin} is used.")
+                notes.append(
+                    f"Note: fragment {fragment.name} is defined in {origin} and in "
+                    f"{display_path(fragment.file.path)}; the one in {origin} is used."
+                )
         return tuple(notes)
 
-    def _unresolved(self, spread: FragmentSpreadNode, segment: Segment, found: Sequence[LibraryFragment],
-                    library: dict[str, list[LibraryFragment]], line_offset: int) -> IonError:
+    def _unresolved(
+        self,
+        spread: FragmentSpreadNode,
+        segment: Segment,
+        found: Sequence[LibraryFragment],
+        library: dict[str, list[LibraryFragment]],
+        line_offset: int,
+    ) -> IonError:
         name = spread.name.value
         if found:
             files = ", ".join(display_path(fragment.file.path) for fragment in found)
-            message = (f"Fragment {name} is defined in several files of the operations folder ({files}): keep one, "
-                       "or define it in the cell (the cell's own definition wins).")
+            message = (
+                f"Fragment {name} is defined in several files of the operations folder ({files}): keep one, "
+                "or define it in the cell (the cell's own definition wins)."
+            )
         else:
             close = difflib.get_close_matches(name, list(library), n=1)
             hint = f" Did you mean {close[0]}?" if close else ""
-            message = (f"Unknown fragment {name}: it is not defined in the cell nor in any {SUFFIX} file of "
-                       f"{display_path(self.folder)}.{hint}")
+            message = (
+                f"Unknown fragment {name}: it is not defined in the cell nor in any {SUFFIX} file of "
+                f"{display_path(self.folder)}.{hint}"
+            )
         location = spread.loc.source.get_location(spread.loc.start) if spread.loc else None
         if location is not None:
             if segment.path is None:
@@ -224,10 +249,10 @@ def _keep_only(source: str, nodes: Iterable[Node]) -> tuple[str, int]:
     kept = ["\n" if char == "\n" else " " for char in source]
     for node in nodes:
         if node.loc is not None:  # parsed with locations: always
-            kept[node.loc.start:node.loc.end] = source[node.loc.start:node.loc.end]
+            kept[node.loc.start : node.loc.end] = source[node.loc.start : node.loc.end]
     lines = "".join(kept).split("\n")
     filled = [index for index, line in enumerate(lines) if line.strip()]
-    return "\n".join(lines[filled[0]:filled[-1] + 1]), filled[0] + 1
+    return "\n".join(lines[filled[0] : filled[-1] + 1]), filled[0] + 1
 
 
 def _files_in_order(fragments: Iterable[LibraryFragment]) -> list[LibraryFile]:

@@ -106,12 +106,18 @@ def masked_forms(secret: str) -> list[str]:
     longest first, so a longer form is masked before a part of it."""
     if not secret:
         return []
-    forms = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret), json.dumps(secret)[1:-1],
-             json.dumps(secret, ensure_ascii=False)[1:-1]}
+    forms = {
+        secret,
+        quote(secret, safe=""),
+        quote(secret),
+        quote_plus(secret),
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+    }
     raw = secret.encode()
     for shift in range(3):  # the secret's bytes may start at any of the three positions of a base64 group
         encoded = base64.b64encode(b"\0" * shift + raw).decode()
-        core = encoded[-(-8 * shift // 6):(8 * (shift + len(raw))) // 6]  # characters made of its bits only
+        core = encoded[-(-8 * shift // 6) : (8 * (shift + len(raw))) // 6]  # characters made of its bits only
         if len(core) >= 8:
             forms.update({core, core.replace("+", "-").replace("/", "_")})
     return sorted(forms, key=len, reverse=True)
@@ -134,9 +140,11 @@ def require_safe_url(url: str) -> str:
     except ValueError:
         raise IonError("The URL given is not a valid http(s) URL.") from None
     if parts.username is not None or parts.password is not None:
-        raise IonError(f"Refusing {without_user_info(url)!r} given with a user name or password in it: the URL "
-                       "is shown and stored, so it must not hold credentials. Give the bare URL; the client id "
-                       "and secret are asked for separately.")
+        raise IonError(
+            f"Refusing {without_user_info(url)!r} given with a user name or password in it: the URL "
+            "is shown and stored, so it must not hold credentials. Give the bare URL; the client id "
+            "and secret are asked for separately."
+        )
     if parts.scheme not in ("http", "https") or not hostname:
         raise IonError(f"{url!r} is not an http(s) URL.")
     if parts.scheme == "http" and hostname not in LOOPBACK_HOSTS:

@@ -22,7 +22,7 @@ def decode_offset(cursor: Any) -> int | None:
         text = base64.b64decode(cursor, validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
-    digits = text[len(OFFSET_PREFIX):]
+    digits = text[len(OFFSET_PREFIX) :]
     if not text.startswith(OFFSET_PREFIX) or not (digits.isascii() and digits.isdigit()):
         return None
     return int(digits)

@@ -29,18 +29,39 @@ class Environment:
 ENVIRONMENTS: dict[str, Environment] = {
     env.name: env
     for env in (
-        Environment("production", "https://auth.buildwithion.com", "https://api.buildwithion.com",
-                    ("app.firstresonance.io",)),
-        Environment("staging", "https://staging-auth.buildwithion.com", "https://staging-api.buildwithion.com",
-                    ("staging.firstresonance.io", "sandbox.firstresonance.io")),
-        Environment("gov", "https://auth-production-gov.buildwithion.com",
-                    "https://api-production-gov.buildwithion.com", ("app.ion-gov.com",)),
-        Environment("gov-staging", "https://auth-staging-gov.buildwithion.com",
-                    "https://api-staging-gov.buildwithion.com", ("staging.ion-gov.com", "sandbox.ion-gov.com")),
-        Environment("aus", "https://auth-production-aus.buildwithion.com",
-                    "https://api-production-aus.buildwithion.com", ("app.ion-aus.com",)),
-        Environment("aus-staging", "https://auth-staging-aus.buildwithion.com",
-                    "https://api-staging-aus.buildwithion.com", ("staging.ion-aus.com",)),
+        Environment(
+            "production", "https://auth.buildwithion.com", "https://api.buildwithion.com", ("app.firstresonance.io",)
+        ),
+        Environment(
+            "staging",
+            "https://staging-auth.buildwithion.com",
+            "https://staging-api.buildwithion.com",
+            ("staging.firstresonance.io", "sandbox.firstresonance.io"),
+        ),
+        Environment(
+            "gov",
+            "https://auth-production-gov.buildwithion.com",
+            "https://api-production-gov.buildwithion.com",
+            ("app.ion-gov.com",),
+        ),
+        Environment(
+            "gov-staging",
+            "https://auth-staging-gov.buildwithion.com",
+            "https://api-staging-gov.buildwithion.com",
+            ("staging.ion-gov.com", "sandbox.ion-gov.com"),
+        ),
+        Environment(
+            "aus",
+            "https://auth-production-aus.buildwithion.com",
+            "https://api-production-aus.buildwithion.com",
+            ("app.ion-aus.com",),
+        ),
+        Environment(
+            "aus-staging",
+            "https://auth-staging-aus.buildwithion.com",
+            "https://api-staging-aus.buildwithion.com",
+            ("staging.ion-aus.com",),
+        ),
     )
 }
 APP_ENVIRONMENTS: dict[str, str] = {app: env.name for env in ENVIRONMENTS.values() for app in env.apps}
@@ -68,5 +89,7 @@ def resolve_app(address: str) -> Environment:
         return ENVIRONMENTS[APP_ENVIRONMENTS[host]]
     known = ", ".join(APP_ENVIRONMENTS)
     shown = host or "(no host)"
-    raise ValueError(f"Unknown ION address {shown!r}. Known addresses: {known}. For another deployment, give "
-                     "its API and auth server with --api-url and --auth-url (api_url=, auth_url=).")
+    raise ValueError(
+        f"Unknown ION address {shown!r}. Known addresses: {known}. For another deployment, give "
+        "its API and auth server with --api-url and --auth-url (api_url=, auth_url=)."
+    )

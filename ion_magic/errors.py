@@ -73,8 +73,11 @@ def point_at(source: str, line: int, column: int, *, line_offset: int = 0, file:
     if not 1 <= line <= len(lines):
         return ""
     text = lines[line - 1]
-    label = (f"{file} line {line}, column {column}: " if file
-             else f"{'cell line' if line_offset else 'line'} {line + line_offset}: ")
+    label = (
+        f"{file} line {line}, column {column}: "
+        if file
+        else f"{'cell line' if line_offset else 'line'} {line + line_offset}: "
+    )
     shown = text if len(text) <= 200 else text[: max(column + 40, 80)] + " …"
     return f"{label}{shown}\n{' ' * (len(label) + column - 1)}^"
 

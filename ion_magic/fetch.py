@@ -17,9 +17,16 @@ from .parallel import DataMoved
 from .root_result import ProgressFactory, RootResult, Send, Sink, counted
 
 
-def fetch_root(send: Send, plan: RootPlan, make_sink: Callable[[], Sink], *, max_rows: int | None = None,
-               progress_factory: ProgressFactory | None = None, concurrency: int = 1,
-               nested_page_size: int = 100) -> RootResult:
+def fetch_root(
+    send: Send,
+    plan: RootPlan,
+    make_sink: Callable[[], Sink],
+    *,
+    max_rows: int | None = None,
+    progress_factory: ProgressFactory | None = None,
+    concurrency: int = 1,
+    nested_page_size: int = 100,
+) -> RootResult:
     """Fetch one root field (every page of a connection the magic pages). Raises when nothing came."""
     started = time.perf_counter()
     result, sink = RootResult(plan), make_sink()
@@ -32,13 +39,16 @@ def fetch_root(send: Send, plan: RootPlan, make_sink: Callable[[], Sink], *, max
             pull.run(concurrency)
         except DataMoved as moved:
             result, sink = RootResult(plan), make_sink()
-            result.notes.append(f"{moved} The rows moved under the parallel pull, so it was fetched again one "
-                                "page at a time.")
+            result.notes.append(
+                f"{moved} The rows moved under the parallel pull, so it was fetched again one page at a time."
+            )
             ConnectionPull(send, plan, paging, sink, result, max_rows, progress_factory, nested_page_size).run(1)
     if result.nested_cut:
         cut = ", ".join(f"{name} in {counted(count, 'parent')}" for name, count in result.nested_cut.items())
-        message = (f"nested connections hold more items than came: {cut} (their parents cannot be fetched "
-                   "by id alone, or their id is not selected: select `id`, or ask for more with `first`)")
+        message = (
+            f"nested connections hold more items than came: {cut} (their parents cannot be fetched "
+            "by id alone, or their id is not selected: select `id`, or ask for more with `first`)"
+        )
         if result.stopped is None:
             result.stop("nested_incomplete", message)
         else:
@@ -67,4 +77,3 @@ def _fetch_single(send: Send, plan: RootPlan, sink: Sink, result: RootResult, ne
     sink.add(nodes, nodes, None)
     if result.server_errors:
         result.stop("server_errors", "the server answered with errors (the data that came is kept)")
-

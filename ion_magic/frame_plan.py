@@ -136,8 +136,11 @@ class _Planner:
         element = leaf_kind(nullable.of_type) if isinstance(nullable, GraphQLList) else ("unknown", ())
         with_selection = [(field, type_) for (field, _), type_ in zip(found, types, strict=True) if field.selection_set]
         if field_type is not None and is_connection_type(get_named_type(field_type)):
-            nodes = [(parts[1], node_type_of(_named(type_))) for field, type_ in with_selection
-                     if (parts := connection_parts(field, self.scope)) is not None]
+            nodes = [
+                (parts[1], node_type_of(_named(type_)))
+                for field, type_ in with_selection
+                if (parts := connection_parts(field, self.scope)) is not None
+            ]
             if nodes:  # a nested connection: a list of its nodes, as the page loop unwraps it
                 children = self.merged([(node.selection_set, type_) for node, type_ in nodes if node.selection_set])
                 return _Selected(key, "list", (), ("object", ()), children, True)
@@ -166,17 +169,18 @@ def _explode_path(explode: str | Sequence[str] | None, selected: dict[str, _Sele
     """The deepest of the explode paths, which must form one chain ("steps", "steps.fields")."""
     if explode is None or (not isinstance(explode, str) and not explode):
         return None
-    paths = sorted({tuple(text.split(".")) for text in ([explode] if isinstance(explode, str) else explode)},
-                   key=len)
+    paths = sorted({tuple(text.split(".")) for text in ([explode] if isinstance(explode, str) else explode)}, key=len)
     for path in paths:
         _check_explode(".".join(path), path, selected)
     deepest = paths[-1]
     for path in paths[:-1]:
         if deepest[: len(path)] != path:
             raise ExplodePathError(
-                ".".join(path), f"it is not on the way to {'.'.join(deepest)!r}: exploding two unrelated lists "
+                ".".join(path),
+                f"it is not on the way to {'.'.join(deepest)!r}: exploding two unrelated lists "
                 "would pair every element of one with every element of the other; explode one at a time",
-                [".".join(candidate) for candidate in _explodable(selected, ())])
+                [".".join(candidate) for candidate in _explodable(selected, ())],
+            )
     return deepest
 
 

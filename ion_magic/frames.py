@@ -42,7 +42,7 @@ def rows_per_node(plan: FramePlan, nodes: Sequence[Mapping[str, Any] | None]) ->
     within = []
     previous: tuple[str, ...] = ()
     for path in plan.levels:
-        within.append(path[len(previous):])
+        within.append(path[len(previous) :])
         previous = path
     return [0 if node is None else _rows_of(node, within) for node in nodes]
 

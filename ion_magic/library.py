@@ -95,8 +95,9 @@ class OperationLibrary:
         else:
             file = self._file_at(reference)
         file.require_document()
-        return self._pick(file, operation or (reference if SAVED_NAME.fullmatch(reference) else None),
-                          explicit=operation is not None)
+        return self._pick(
+            file, operation or (reference if SAVED_NAME.fullmatch(reference) else None), explicit=operation is not None
+        )
 
     def _file_named(self, name: str) -> LibraryFile | None:
         return next((file for file in self.files if file.path.stem == name), None)
@@ -109,8 +110,9 @@ class OperationLibrary:
         raise IonError(f"No file {reference} (looked in the working directory and in {display_path(self.folder)}).")
 
     def _operation_named(self, name: str, operation: str | None) -> SavedOperation:
-        matches = [saved for saved in self.operations()
-                   if saved.node.name is not None and saved.node.name.value == name]
+        matches = [
+            saved for saved in self.operations() if saved.node.name is not None and saved.node.name.value == name
+        ]
         if len(matches) == 1:
             return self._pick(matches[0].file, operation or name, explicit=operation is not None)
         if len(matches) > 1:
@@ -118,18 +120,24 @@ class OperationLibrary:
             raise IonError(f"Several files define an operation {name}: {files}. Run one by its file name.")
         problems = self.problems()
         if problems:
-            raise IonSyntaxError(f"No saved operation {name!r}, and a file of the folder cannot be read:\n"
-                                 f"{problems[0]}")
+            raise IonSyntaxError(
+                f"No saved operation {name!r}, and a file of the folder cannot be read:\n{problems[0]}"
+            )
         known = sorted({saved.name for saved in self.operations()})
         if not self.folder.is_dir():
             where = f"there is no operations folder {display_path(self.folder)} yet"
         else:
             close = difflib.get_close_matches(name, known, n=1)
-            where = (f"none in {display_path(self.folder)}" + (f"; did you mean {close[0]!r}?" if close else "")
-                     + (f" (saved: {', '.join(known)})" if known else ""))
-        raise IonError(f"No saved operation {name!r}: {where}. Save one with %%ion --save {name}, or point "
-                       "IonMagic.operations_dir (ION_OPERATIONS_DIR; session.operations_dir in a script) at the "
-                       "folder that holds it. Anything else to run must be GraphQL text.")
+            where = (
+                f"none in {display_path(self.folder)}"
+                + (f"; did you mean {close[0]!r}?" if close else "")
+                + (f" (saved: {', '.join(known)})" if known else "")
+            )
+        raise IonError(
+            f"No saved operation {name!r}: {where}. Save one with %%ion --save {name}, or point "
+            "IonMagic.operations_dir (ION_OPERATIONS_DIR; session.operations_dir in a script) at the "
+            "folder that holds it. Anything else to run must be GraphQL text."
+        )
 
     @staticmethod
     def _pick(file: LibraryFile, wanted: str | None, *, explicit: bool) -> SavedOperation:
@@ -144,12 +152,15 @@ class OperationLibrary:
             return SavedOperation(file.path.stem, file, operations[0])
         if wanted in named:
             return SavedOperation(wanted, file, named[wanted])
-        raise IonError(f"{shown} holds {len(operations)} operations ({', '.join(named) or 'anonymous'}): "
-                       "pick one with --operation NAME.")
+        raise IonError(
+            f"{shown} holds {len(operations)} operations ({', '.join(named) or 'anonymous'}): "
+            "pick one with --operation NAME."
+        )
 
     # -- composing ----------------------------------------------------------------------------------
-    def compose_cell(self, source: str, schema: GraphQLSchema | None, *, line_offset: int = 1,
-                     check: bool = False) -> ComposedDocument:
+    def compose_cell(
+        self, source: str, schema: GraphQLSchema | None, *, line_offset: int = 1, check: bool = False
+    ) -> ComposedDocument:
         """The cell's text with the library fragments it spreads appended. A cell that does not parse comes
         back as it is (the pipeline reports it). `check`: validate even when no library fragment is used."""
         return Composer(self.folder, self.files).compose_cell(source, schema, line_offset=line_offset, check=check)
@@ -159,12 +170,14 @@ class OperationLibrary:
         return Composer(self.folder, self.files).compose_saved(saved, schema)
 
     # -- saving -------------------------------------------------------------------------------------
-    def save(self, name: str, source: str, schema: GraphQLSchema | None, *, overwrite: bool = False,
-             line_offset: int = 1) -> SaveOutcome:
+    def save(
+        self, name: str, source: str, schema: GraphQLSchema | None, *, overwrite: bool = False, line_offset: int = 1
+    ) -> SaveOutcome:
         """Write the cell's text to NAME.graphql after checking it; says what was done, in a sentence."""
         if not SAVED_NAME.fullmatch(name):
-            raise IonError(f"--save takes a name of letters, digits, _ and - (it becomes NAME{SUFFIX}); "
-                           f"{name!r} is not one.")
+            raise IonError(
+                f"--save takes a name of letters, digits, _ and - (it becomes NAME{SUFFIX}); {name!r} is not one."
+            )
         try:
             document = parse(source, max_tokens=MAX_TOKENS)
         except GraphQLSyntaxError as error:
@@ -182,8 +195,10 @@ class OperationLibrary:
             if target.read_text(encoding="utf-8") == text:
                 return SaveOutcome(f"{shown} already holds this text (unchanged).", bool(operations))
             if not overwrite:
-                raise IonError(f"{shown} already holds a different operation: nothing was saved. Add --overwrite "
-                               "to replace it, or choose another name.")
+                raise IonError(
+                    f"{shown} already holds a different operation: nothing was saved. Add --overwrite "
+                    "to replace it, or choose another name."
+                )
         self._refuse_clashes(document, target)
         self.folder.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.partial")
@@ -200,23 +215,30 @@ class OperationLibrary:
                 continue
             taken = names & ({node.name.value for node in file.operations if node.name} | set(file.fragments))
             if taken:
-                raise IonError(f"{', '.join(sorted(taken))} is already defined in {display_path(file.path)}: "
-                               "nothing was saved. Spread that fragment (or rename yours) instead of defining it "
-                               "twice.")
+                raise IonError(
+                    f"{', '.join(sorted(taken))} is already defined in {display_path(file.path)}: "
+                    "nothing was saved. Spread that fragment (or rename yours) instead of defining it "
+                    "twice."
+                )
 
     # -- listing ------------------------------------------------------------------------------------
     def describe(self) -> str:
         """What %ion_operations prints: operations with their variables, fragments with their type."""
         folder = display_path(self.folder)
         if not self.files:
-            return (f"No saved operations: the operations folder {folder} has no {SUFFIX} file yet. "
-                    "Save a cell's operation with %%ion --save NAME.")
+            return (
+                f"No saved operations: the operations folder {folder} has no {SUFFIX} file yet. "
+                "Save a cell's operation with %%ion --save NAME."
+            )
         lines = [f"Operations in {folder}/ (run one with %ion NAME [VAR]):"]
-        lines += [f"  {saved.name:<24} {saved.signature}  [{saved.file.path.name}]"
-                  for saved in self.operations()] or ["  (none)"]
+        lines += [f"  {saved.name:<24} {saved.signature}  [{saved.file.path.name}]" for saved in self.operations()] or [
+            "  (none)"
+        ]
         lines.append("Fragments (spread one with ...NAME in any cell):")
-        lines += [f"  {fragment.name:<24} on {fragment.type_condition}  [{fragment.file.path.name}]"
-                  for fragment in self.fragments()] or ["  (none)"]
+        lines += [
+            f"  {fragment.name:<24} on {fragment.type_condition}  [{fragment.file.path.name}]"
+            for fragment in self.fragments()
+        ] or ["  (none)"]
         problems = self.problems()
         if problems:
             lines.append("Files that cannot be read:")
@@ -227,10 +249,19 @@ class OperationLibrary:
         """The operations and fragments as a DataFrame: kind, name, signature, file."""
         import pandas as pd
 
-        rows = [{"kind": s.kind, "name": s.name, "signature": s.signature, "file": display_path(s.file.path)}
-                for s in self.operations()]
-        rows += [{"kind": "fragment", "name": f.name, "signature": f"on {f.type_condition}",
-                  "file": display_path(f.file.path)} for f in self.fragments()]
+        rows = [
+            {"kind": s.kind, "name": s.name, "signature": s.signature, "file": display_path(s.file.path)}
+            for s in self.operations()
+        ]
+        rows += [
+            {
+                "kind": "fragment",
+                "name": f.name,
+                "signature": f"on {f.type_condition}",
+                "file": display_path(f.file.path),
+            }
+            for f in self.fragments()
+        ]
         return pd.DataFrame(rows, columns=["kind", "name", "signature", "file"])
 
 
@@ -239,8 +270,9 @@ def operations(path: str | Path | None = None) -> Any:
     return OperationLibrary(path).table()
 
 
-def compose_text(text: str, schema: GraphQLSchema | None, folder: str | Path | None = None,
-                 *, line_offset: int = 0) -> ComposedDocument:
+def compose_text(
+    text: str, schema: GraphQLSchema | None, folder: str | Path | None = None, *, line_offset: int = 0
+) -> ComposedDocument:
     """What the Python API plans: a saved operation when `text` is a bare name, else `text` with the library
     fragments it spreads."""
     library = OperationLibrary(folder)
@@ -253,7 +285,7 @@ def _trimmed(source: str) -> str:
     """The text to save: the cell without blank lines around it, ending with a newline."""
     lines = source.split("\n")
     filled = [index for index, line in enumerate(lines) if line.strip()]
-    return "\n".join(lines[filled[0]:filled[-1] + 1]) + "\n"
+    return "\n".join(lines[filled[0] : filled[-1] + 1]) + "\n"
 
 
 def _definition_title(definition: DefinitionNode) -> str:

@@ -74,22 +74,25 @@ class LibraryFile:
 
     def require_document(self) -> DocumentNode:
         if self.document is None:
-            raise IonSyntaxError(f"{self.syntax_error}\nFix {display_path(self.path)} (or move it out of the "
-                                 "operations folder).")
+            raise IonSyntaxError(
+                f"{self.syntax_error}\nFix {display_path(self.path)} (or move it out of the operations folder)."
+            )
         return self.document
 
     @property
     def operations(self) -> list[OperationDefinitionNode]:
-        return [d for d in self.document.definitions if isinstance(d, OperationDefinitionNode)] \
-            if self.document else []
+        return [d for d in self.document.definitions if isinstance(d, OperationDefinitionNode)] if self.document else []
 
     @property
     def fragments(self) -> dict[str, FragmentDefinitionNode]:
-        return {d.name.value: d for d in self.document.definitions if isinstance(d, FragmentDefinitionNode)} \
-            if self.document else {}
+        return (
+            {d.name.value: d for d in self.document.definitions if isinstance(d, FragmentDefinitionNode)}
+            if self.document
+            else {}
+        )
 
     def text_of(self, node: Node) -> str:
-        return self.source[node.loc.start:node.loc.end] if node.loc else ""
+        return self.source[node.loc.start : node.loc.end] if node.loc else ""
 
 
 @dataclass(frozen=True)
@@ -128,12 +131,16 @@ class LibraryFragment:
 
 def fragments_of(files: Iterable[LibraryFile]) -> list[LibraryFragment]:
     """The fragments the files define, file after file."""
-    return [LibraryFragment(name, node.type_condition.name.value, file, node)
-            for file in files for name, node in file.fragments.items()]
+    return [
+        LibraryFragment(name, node.type_condition.name.value, file, node)
+        for file in files
+        for name, node in file.fragments.items()
+    ]
 
 
-def with_pointer(message: str, error: GraphQLError, source: str, *, line_offset: int = 0,
-                  file: str | None = None) -> str:
+def with_pointer(
+    message: str, error: GraphQLError, source: str, *, line_offset: int = 0, file: str | None = None
+) -> str:
     if not error.locations:
         return message
     location = error.locations[0]

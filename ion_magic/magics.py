@@ -49,19 +49,34 @@ QUERY_OPTIONS = (
     argument("--all", action="store_true", help="Follow pageInfo.endCursor until hasNextPage is false."),
     argument("--max-rows", type=int, help="Stop once N rows are in."),
     argument("--page-size", type=int, help="`first` to use when the magic pages (default IonMagic.page_size)."),
-    argument("--after", action="append", metavar="[ROOT=]CURSOR",
-             help="Start after this cursor (to resume); ROOT=CURSOR when the cell has several roots."),
+    argument(
+        "--after",
+        action="append",
+        metavar="[ROOT=]CURSOR",
+        help="Start after this cursor (to resume); ROOT=CURSOR when the cell has several roots.",
+    ),
     argument("--concurrency", type=int, help="Pages in flight at once (default IonMagic.max_concurrency)."),
     argument("--no-progress", action="store_true", help="Show no progress bar for this cell."),
-    argument("--explode", action="append", metavar="PATH",
-             help="One row per element of the list field at PATH; repeat for a nested chain."),
+    argument(
+        "--explode",
+        action="append",
+        metavar="PATH",
+        help="One row per element of the list field at PATH; repeat for a nested chain.",
+    ),
     argument("--raw", action="store_true", help="Return the response's data dict, every page merged."),
-    argument("--out", metavar="PATH", help="Write the rows as they arrive: a .parquet or .csv file, or a directory "
-             "ending in / for a Parquet dataset; VAR gets the path."),
+    argument(
+        "--out",
+        metavar="PATH",
+        help="Write the rows as they arrive: a .parquet or .csv file, or a directory "
+        "ending in / for a Parquet dataset; VAR gets the path.",
+    ),
     argument("--resume", action="store_true", help="Continue an incomplete --out output where it stopped."),
     argument("--overwrite", action="store_true", help="Replace an existing --out output (or --save file)."),
-    argument("--cache", metavar="TTL", help="Reuse a result pulled within TTL (10m, 2h, 1d; default "
-             "IonMagic.cache_ttl); no request is sent."),
+    argument(
+        "--cache",
+        metavar="TTL",
+        help="Reuse a result pulled within TTL (10m, 2h, 1d; default IonMagic.cache_ttl); no request is sent.",
+    ),
     argument("--refresh", action="store_true", help="Pull again even when the cache has a fresh result."),
     argument("--allow-mutation", action="store_true", help="Required to run a mutation."),
     argument("--dry-run", action="store_true", help="Parse, validate, bind and plan; send nothing."),
@@ -100,21 +115,33 @@ class IonMagic(Magics):
 
     page_size = Integer(defaults.PAGE_SIZE, help="`first` used when the magic pages a connection.").tag(config=True)
     timeout = Float(defaults.TIMEOUT, help="Seconds one HTTP request may take as a whole.").tag(config=True)
-    max_tries = Integer(defaults.MAX_TRIES,
-                        help="Tries per query request (retries on 429, 502-504, lost connections).").tag(config=True)
-    max_concurrency = Integer(defaults.CONCURRENCY,
-                              help="Pages in flight at once when offset cursors allow it; 1: one at a time.").tag(
-        config=True)
-    max_response_bytes = Integer(defaults.MAX_RESPONSE_BYTES,
-                                 help="Largest response body accepted, counted after decompression.").tag(config=True)
-    show_progress = Bool(defaults.SHOW_PROGRESS,
-                         help="Show a progress bar when more than one page is fetched.").tag(config=True)
-    cache_ttl = Unicode("", help="Reuse a %%ion result pulled within this time (10m, 2h, 1d); empty: pull every "
-                        "time. --cache TTL sets it for one cell.").tag(config=True)
-    dtype_backend = Enum(["numpy_nullable", "pyarrow"], "numpy_nullable",
-                         help="Column dtypes: pandas' nullable dtypes, or Arrow-backed (pyarrow).").tag(config=True)
-    operations_dir = Unicode("", help="Folder of saved operations and fragments (.graphql files); empty: "
-                             "ION_OPERATIONS_DIR, else graphql/ under the working directory.").tag(config=True)
+    max_tries = Integer(
+        defaults.MAX_TRIES, help="Tries per query request (retries on 429, 502-504, lost connections)."
+    ).tag(config=True)
+    max_concurrency = Integer(
+        defaults.CONCURRENCY, help="Pages in flight at once when offset cursors allow it; 1: one at a time."
+    ).tag(config=True)
+    max_response_bytes = Integer(
+        defaults.MAX_RESPONSE_BYTES, help="Largest response body accepted, counted after decompression."
+    ).tag(config=True)
+    show_progress = Bool(defaults.SHOW_PROGRESS, help="Show a progress bar when more than one page is fetched.").tag(
+        config=True
+    )
+    cache_ttl = Unicode(
+        "",
+        help="Reuse a %%ion result pulled within this time (10m, 2h, 1d); empty: pull every "
+        "time. --cache TTL sets it for one cell.",
+    ).tag(config=True)
+    dtype_backend = Enum(
+        ["numpy_nullable", "pyarrow"],
+        "numpy_nullable",
+        help="Column dtypes: pandas' nullable dtypes, or Arrow-backed (pyarrow).",
+    ).tag(config=True)
+    operations_dir = Unicode(
+        "",
+        help="Folder of saved operations and fragments (.graphql files); empty: "
+        "ION_OPERATIONS_DIR, else graphql/ under the working directory.",
+    ).tag(config=True)
 
     @validate("page_size", "max_tries", "max_concurrency", "max_response_bytes")
     def _at_least_one(self, proposal: Any) -> int:
@@ -131,11 +158,16 @@ class IonMagic(Magics):
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
         self.session: IonSession | None = None
-        self.channel = SchemaChannel(in_kernel=getattr(shell, "kernel", None) is not None,
-                                     fragments=lambda: self._library().fragment_messages())
+        self.channel = SchemaChannel(
+            in_kernel=getattr(shell, "kernel", None) is not None, fragments=lambda: self._library().fragment_messages()
+        )
         if shell is not None:
-            register_ipython_completer(shell, lambda: self.session.schema if self.session else None,
-                                       self.argument_parsers(), schema_name_magic="%" + self.ion_schema.__name__)
+            register_ipython_completer(
+                shell,
+                lambda: self.session.schema if self.session else None,
+                self.argument_parsers(),
+                schema_name_magic="%" + self.ion_schema.__name__,
+            )
             register_saved_name_completer(shell, lambda: self._library().saved_names())
 
     @property
@@ -147,8 +179,12 @@ class IonMagic(Magics):
 
     def argument_parsers(self) -> dict[str, Any]:
         """Each magic's argument parser, keyed as typed ("%ion_login", "%%ion"): what its line completes."""
-        return {prefix + name: method.parser for kind, prefix in (("line", "%"), ("cell", "%%"))
-                for name, method in self.magics[kind].items() if hasattr(method, "parser")}
+        return {
+            prefix + name: method.parser
+            for kind, prefix in (("line", "%"), ("cell", "%%"))
+            for name, method in self.magics[kind].items()
+            if hasattr(method, "parser")
+        }
 
     # -- login ----------------------------------------------------------------------------------------
     @magic_arguments()
@@ -169,8 +205,14 @@ class IonMagic(Magics):
         args = _arguments(self.ion_login, line)
         if not (args.app or args.sandbox or args.env or args.client_id or args.api_url or args.auth_url):
             return LoginWidget(self._login)
-        request = LoginRequest(sandbox=args.sandbox, env=args.env, app=args.app, api_url=args.api_url,
-                               auth_url=args.auth_url, client_id=args.client_id)
+        request = LoginRequest(
+            sandbox=args.sandbox,
+            env=args.env,
+            app=args.app,
+            api_url=args.api_url,
+            auth_url=args.auth_url,
+            client_id=args.client_id,
+        )
         print(self._login(request, ask_secret=self._ask_secret))
         return None
 
@@ -179,16 +221,23 @@ class IonMagic(Magics):
         try:
             return getpass.getpass(f"Client secret for {client_id}: ")
         except (StdinNotImplementedError, EOFError, OSError):
-            raise IonError("No client secret: set ION_CLIENT_SECRET, or run %ion_login where a prompt can be "
-                           "answered, or use the %ion_login widget.") from None
+            raise IonError(
+                "No client secret: set ION_CLIENT_SECRET, or run %ion_login where a prompt can be "
+                "answered, or use the %ion_login widget."
+            ) from None
 
     def _login(self, request: LoginRequest, ask_secret: Callable[[str], str] | None = None) -> str:
         """Log in as `request` says through the one login path; replaces any earlier login only once the new
         one works. Returns the status line."""
         from .login import login
 
-        session = login(request, ask_secret=ask_secret, timeout=self.timeout, max_tries=self.max_tries,
-                        max_response_bytes=self.max_response_bytes)
+        session = login(
+            request,
+            ask_secret=ask_secret,
+            timeout=self.timeout,
+            max_tries=self.max_tries,
+            max_response_bytes=self.max_response_bytes,
+        )
         if self.session is not None:
             self.session.close()
         self.session = session
@@ -206,9 +255,11 @@ class IonMagic(Magics):
             mutations = len(schema.mutation_type.fields) if schema.mutation_type else 0
             queries = len(schema.query_type.fields) if schema.query_type else 0
             known = f"schema: {queries} queries, {mutations} mutations"
-        return (f"Logged in to {session.environment} ({session.graphql_url}) as client {session.client_id}, "
-                f"acting as {session.identity.describe()}; the token expires at {expires} "
-                f"(in {left / 60:.0f} min) and is renewed as needed; {known}.")
+        return (
+            f"Logged in to {session.environment} ({session.graphql_url}) as client {session.client_id}, "
+            f"acting as {session.identity.describe()}; the token expires at {expires} "
+            f"(in {left / 60:.0f} min) and is renewed as needed; {known}."
+        )
 
     @staticmethod
     def _where(session: IonSession, is_mutation: bool) -> str:
@@ -245,8 +296,9 @@ class IonMagic(Magics):
 
     @magic_arguments()
     @argument("name", nargs="?", help="A type, query or mutation, e.g. Run or runs; without it, the roots.")
-    @argument("--search", metavar="WORD", help="List the types, fields and values whose name or description "
-                                               "contains WORD.")
+    @argument(
+        "--search", metavar="WORD", help="List the types, fields and values whose name or description contains WORD."
+    )
     @argument("--refresh", action="store_true", help="Introspect the API again instead of using the cache.")
     @line_magic
     @user_errors
@@ -300,12 +352,18 @@ class IonMagic(Magics):
         args = _arguments(self.ion_line, line)
         library = self._library()
         saved = library.find(args.name, args.operation)
-        return self._query(args, library.compose_saved(saved, self.session.schema if self.session else None),
-                           f"%ion {line.strip()}")
+        return self._query(
+            args, library.compose_saved(saved, self.session.schema if self.session else None), f"%ion {line.strip()}"
+        )
 
     @magic_arguments()
-    @argument("action", nargs="?", choices=["list", "clear"], default="list",
-              help="list (the default): the cached results and their sizes; clear: delete them all.")
+    @argument(
+        "action",
+        nargs="?",
+        choices=["list", "clear"],
+        default="list",
+        help="list (the default): the cached results and their sizes; clear: delete them all.",
+    )
     @line_magic
     @user_errors
     def ion_cache(self, line: str) -> None:
@@ -323,8 +381,10 @@ class IonMagic(Magics):
             return
         now = dt.datetime.now(dt.UTC).timestamp()
         for entry in entries:
-            print(f"{entry.key[:12]}  {entry.label:<40}  {describe_age(now - entry.created):>7} old  "
-                  f"{entry.bytes / 1e6:8.2f} MB")
+            print(
+                f"{entry.key[:12]}  {entry.label:<40}  {describe_age(now - entry.created):>7} old  "
+                f"{entry.bytes / 1e6:8.2f} MB"
+            )
         print(f"{len(entries)} result(s), {sum(e.bytes for e in entries) / 1e6:.2f} MB in {cache.directory}")
 
     # -- queries -----------------------------------------------------------------------------------
@@ -366,12 +426,22 @@ class IonMagic(Magics):
         if args.resume and not args.out:
             raise IonError("--resume continues an --out output: give the same --out PATH.")
         cache = args.cache or self.cache_ttl
-        options = QueryOptions(all=args.all, max_rows=args.max_rows, page_size=args.page_size or self.page_size,
-                               after=args.after, explode=tuple(args.explode or ()), raw=args.raw,
-                               allow_mutation=args.allow_mutation or args.dry_run or args.explain,
-                               concurrency=args.concurrency or self.max_concurrency, out=args.out,
-                               overwrite=args.overwrite, resume=args.resume, dtype_backend=self.dtype_backend,
-                               cache_ttl=parse_ttl(cache) if cache else None, refresh=args.refresh)
+        options = QueryOptions(
+            all=args.all,
+            max_rows=args.max_rows,
+            page_size=args.page_size or self.page_size,
+            after=args.after,
+            explode=tuple(args.explode or ()),
+            raw=args.raw,
+            allow_mutation=args.allow_mutation or args.dry_run or args.explain,
+            concurrency=args.concurrency or self.max_concurrency,
+            out=args.out,
+            overwrite=args.overwrite,
+            resume=args.resume,
+            dtype_backend=self.dtype_backend,
+            cache_ttl=parse_ttl(cache) if cache else None,
+            refresh=args.refresh,
+        )
         session = self.session
         if session is None and not args.dry_run:
             raise NotLoggedInError(NOT_LOGGED_IN)
@@ -380,13 +450,25 @@ class IonMagic(Magics):
             print(plan.describe())
             return None
         if args.explain:
-            print(explain(plan, api_url=session.api_url, token_url=session.transport.token_url,
-                          graphql_url=session.graphql_url, client_id=session.client_id, max_rows=args.max_rows))
+            print(
+                explain(
+                    plan,
+                    api_url=session.api_url,
+                    token_url=session.transport.token_url,
+                    graphql_url=session.graphql_url,
+                    client_id=session.client_id,
+                    max_rows=args.max_rows,
+                )
+            )
             return None
         outcome = session.run(plan, options, PullProgress if self.show_progress and not args.no_progress else None)
-        self.channel.record_run(as_run, run_roots(outcome),
-                                environment=session.environment, variables=sorted(plan.variables),
-                                redact=session.credentials.redact)
+        self.channel.record_run(
+            as_run,
+            run_roots(outcome),
+            environment=session.environment,
+            variables=sorted(plan.variables),
+            redact=session.credentials.redact,
+        )
         problems = outcome.problems()
         if problems:
             print(session.credentials.redact(problems), file=sys.stderr)

@@ -91,9 +91,12 @@ def connection_parts(node: FieldNode, scope: SelectionScope) -> tuple[FieldNode,
     return None if edges is None or inner is None else (edges, inner)
 
 
-def with_nested_page_info(selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None,
-                          scope: SelectionScope, prefix: tuple[str, ...] = ()
-                          ) -> tuple[SelectionSetNode | None, tuple[NestedConnection, ...]]:
+def with_nested_page_info(
+    selection_set: SelectionSetNode | None,
+    parent: GraphQLNamedType | None,
+    scope: SelectionScope,
+    prefix: tuple[str, ...] = (),
+) -> tuple[SelectionSetNode | None, tuple[NestedConnection, ...]]:
     """The selection with pageInfo added to each nested connection written in it, and those connections
     (their paths relative to the selection's object; connections deeper down are their `children`)."""
     if selection_set is None or not isinstance(parent, GraphQLObjectType):
@@ -106,8 +109,12 @@ def with_nested_page_info(selection_set: SelectionSetNode | None, parent: GraphQ
             found += deeper
             selections.append(fragment)
             continue
-        if not isinstance(selection, FieldNode) or selection.selection_set is None \
-                or selection.name.value not in parent.fields or not scope.included(selection):
+        if (
+            not isinstance(selection, FieldNode)
+            or selection.selection_set is None
+            or selection.name.value not in parent.fields
+            or not scope.included(selection)
+        ):
             selections.append(selection)
             continue
         key = response_key(selection)
@@ -116,13 +123,17 @@ def with_nested_page_info(selection_set: SelectionSetNode | None, parent: GraphQ
         if parts is not None:
             edges, inner = parts
             inner_selection, children = with_nested_page_info(inner.selection_set, node_type_of(named), scope)
-            new_edges = with_selection(edges, replace_field(edges.selection_set, inner,
-                                                            with_selection(inner, inner_selection)))
+            new_edges = with_selection(
+                edges, replace_field(edges.selection_set, inner, with_selection(inner, inner_selection))
+            )
             rewritten = replace_field(selection.selection_set, edges, new_edges)
-            sent = with_selection(selection, SelectionSetNode(
-                selections=(*rewritten.selections, page_info_field(NESTED_PAGE_INFO_FIELDS))))
-            found.append(NestedConnection((*prefix, key), response_key(edges), response_key(inner), sent, parent,
-                                          children))
+            sent = with_selection(
+                selection,
+                SelectionSetNode(selections=(*rewritten.selections, page_info_field(NESTED_PAGE_INFO_FIELDS))),
+            )
+            found.append(
+                NestedConnection((*prefix, key), response_key(edges), response_key(inner), sent, parent, children)
+            )
             selections.append(sent)
             continue
         inner_selection, deeper = with_nested_page_info(selection.selection_set, named, scope, (*prefix, key))
@@ -131,9 +142,12 @@ def with_nested_page_info(selection_set: SelectionSetNode | None, parent: GraphQ
     return SelectionSetNode(selections=tuple(selections)), tuple(found)
 
 
-def _fragment_with_page_info(selection: InlineFragmentNode | FragmentSpreadNode, parent: GraphQLNamedType,
-                             scope: SelectionScope, prefix: tuple[str, ...]
-                             ) -> tuple[SelectionNode, tuple[NestedConnection, ...]]:
+def _fragment_with_page_info(
+    selection: InlineFragmentNode | FragmentSpreadNode,
+    parent: GraphQLNamedType,
+    scope: SelectionScope,
+    prefix: tuple[str, ...],
+) -> tuple[SelectionNode, tuple[NestedConnection, ...]]:
     """A fragment that holds nested connections, as an inline fragment with their pageInfo added (a named
     fragment is written out in place, so that its other uses stay as they are); else the fragment as it is."""
     if isinstance(selection, InlineFragmentNode):
@@ -147,8 +161,7 @@ def _fragment_with_page_info(selection: InlineFragmentNode | FragmentSpreadNode,
     rewritten, found = with_nested_page_info(selection_set, on, scope, prefix)
     if not found or rewritten is None:
         return selection, ()
-    return InlineFragmentNode(type_condition=condition, directives=selection.directives,
-                              selection_set=rewritten), found
+    return InlineFragmentNode(type_condition=condition, directives=selection.directives, selection_set=rewritten), found
 
 
 def unwrap(nodes: Sequence[Any], nested: Sequence[NestedConnection], prefix: tuple[str, ...] = ()) -> list[Cut]:
@@ -160,28 +173,39 @@ def unwrap(nodes: Sequence[Any], nested: Sequence[NestedConnection], prefix: tup
             value = parent.get(connection.path[-1])
             if not isinstance(value, Mapping) or not isinstance(value.get(connection.edges_key), list | None):
                 continue
-            items = [edge.get(connection.node_key) if isinstance(edge, Mapping) else edge
-                     for edge in value.get(connection.edges_key) or ()]
+            items = [
+                edge.get(connection.node_key) if isinstance(edge, Mapping) else edge
+                for edge in value.get(connection.edges_key) or ()
+            ]
             parent[connection.path[-1]] = items
             cuts += unwrap(items, connection.children, (*prefix, *connection.path))
             page_info = value.get(PAGE_INFO_ALIAS)
             if isinstance(page_info, Mapping) and page_info.get("hasNextPage") is not False:
-                cuts.append(Cut(parent, connection, page_info.get("endCursor"),
-                                ".".join((*prefix, *connection.path))))
+                cuts.append(Cut(parent, connection, page_info.get("endCursor"), ".".join((*prefix, *connection.path))))
     return cuts
 
 
-def refetch_field(connection: NestedConnection, root_field: str, id_variable: str, after_variable: str,
-                  first_variable: str) -> FieldNode:
+def refetch_field(
+    connection: NestedConnection, root_field: str, id_variable: str, after_variable: str, first_variable: str
+) -> FieldNode:
     """`ion_parent: step(id: $id) { datagridRows(..., first: $first, after: $after) { ... } }`."""
     field = connection.field
     arguments = [a for a in field.arguments or () if a.name.value not in ("first", "after", "last", "before")]
     arguments += [variable_argument("first", first_variable), variable_argument("after", after_variable)]
-    paged = FieldNode(alias=field.alias, name=field.name, arguments=tuple(arguments), directives=field.directives,
-                      selection_set=field.selection_set)
-    return FieldNode(alias=NameNode(value=REFETCH_PARENT_ALIAS), name=NameNode(value=root_field),
-                     arguments=(variable_argument("id", id_variable),), directives=(),
-                     selection_set=SelectionSetNode(selections=(paged,)))
+    paged = FieldNode(
+        alias=field.alias,
+        name=field.name,
+        arguments=tuple(arguments),
+        directives=field.directives,
+        selection_set=field.selection_set,
+    )
+    return FieldNode(
+        alias=NameNode(value=REFETCH_PARENT_ALIAS),
+        name=NameNode(value=root_field),
+        arguments=(variable_argument("id", id_variable),),
+        directives=(),
+        selection_set=SelectionSetNode(selections=(paged,)),
+    )
 
 
 def _parents(values: Sequence[Any], path: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -211,28 +235,45 @@ def node_type_of(connection: GraphQLNamedType | None) -> GraphQLNamedType | None
 def _direct_child(selection_set: SelectionSetNode | None, name: str, scope: SelectionScope) -> FieldNode | None:
     if selection_set is None:
         return None
-    return next((s for s in selection_set.selections
-                 if isinstance(s, FieldNode) and s.name.value == name and scope.included(s)), None)
+    return next(
+        (
+            s
+            for s in selection_set.selections
+            if isinstance(s, FieldNode) and s.name.value == name and scope.included(s)
+        ),
+        None,
+    )
 
 
-def with_refetch(cell: ParsedCell, schema: GraphQLSchema | None, variables: Mapping[str, Any],
-                 connections: tuple[NestedConnection, ...]) -> tuple[NestedConnection, ...]:
+def with_refetch(
+    cell: ParsedCell,
+    schema: GraphQLSchema | None,
+    variables: Mapping[str, Any],
+    connections: tuple[NestedConnection, ...],
+) -> tuple[NestedConnection, ...]:
     """The nested connections with the way to fetch the rest of each, where its parent has a root field."""
-    return tuple(replace(connection, refetch=_refetch(cell, schema, variables, connection),
-                         children=with_refetch(cell, schema, variables, connection.children))
-                 for connection in connections)
+    return tuple(
+        replace(
+            connection,
+            refetch=_refetch(cell, schema, variables, connection),
+            children=with_refetch(cell, schema, variables, connection.children),
+        )
+        for connection in connections
+    )
 
 
-def _refetch(cell: ParsedCell, schema: GraphQLSchema | None, variables: Mapping[str, Any],
-             connection: NestedConnection) -> Refetch | None:
+def _refetch(
+    cell: ParsedCell, schema: GraphQLSchema | None, variables: Mapping[str, Any], connection: NestedConnection
+) -> Refetch | None:
     root = _parent_root(schema, connection.parent_type)
     if schema is None or schema.query_type is None or root is None:
         return None
     id_name, after_name, first_name = free_variable_names(cell.operation, ("ion_id", "ion_after", "ion_first"))
     field = refetch_field(connection, root, id_name, after_name, first_name)
     id_type = str(schema.query_type.fields[root].args["id"].type)
-    document, used = operation_for(cell, (field,), variables,
-                                   [(id_name, id_type), (after_name, "String"), (first_name, "Int")])
+    document, used = operation_for(
+        cell, (field,), variables, [(id_name, id_type), (after_name, "String"), (first_name, "Int")]
+    )
     return Refetch(document, used, id_name, after_name, first_name, parent_key=REFETCH_PARENT_ALIAS)
 
 
@@ -241,7 +282,10 @@ def _parent_root(schema: GraphQLSchema | None, parent: GraphQLNamedType | None) 
     if schema is None or parent is None or schema.query_type is None:
         return None
     for name, root in schema.query_type.fields.items():
-        if get_named_type(root.type) is parent and "id" in root.args and all(
-                arg_name == "id" or not is_non_null_type(arg.type) for arg_name, arg in root.args.items()):
+        if (
+            get_named_type(root.type) is parent
+            and "id" in root.args
+            and all(arg_name == "id" or not is_non_null_type(arg.type) for arg_name, arg in root.args.items())
+        ):
             return name
     return None

@@ -30,8 +30,9 @@ def complete_nested(send: Send, cuts: list[Cut], page_size: int, result: RootRes
             result.notes.append(f"the rest of {cut.name} of id {parent_id} could not be fetched: {error}")
 
 
-def _fetch_rest(send: Send, cut: Cut, refetch: Refetch, parent_id: str | int, page_size: int,
-                result: RootResult) -> list[Cut]:
+def _fetch_rest(
+    send: Send, cut: Cut, refetch: Refetch, parent_id: str | int, page_size: int, result: RootResult
+) -> list[Cut]:
     """Append the remaining items of one cut connection to its parent's list; the cuts found inside them."""
     key = cut.connection.path[-1]
     field_key = (cut.connection.field.alias or cut.connection.field.name).value
@@ -40,14 +41,21 @@ def _fetch_rest(send: Send, cut: Cut, refetch: Refetch, parent_id: str | int, pa
         if not isinstance(cursor, str) or cursor in seen:
             raise PagingViolation(f"{cut.name}: the server gives no new cursor to go on from ({shown(cursor)}).")
         seen.add(cursor)
-        variables = {**refetch.variables, refetch.id_variable: parent_id, refetch.after_variable: cursor,
-                     refetch.first_variable: page_size}
+        variables = {
+            **refetch.variables,
+            refetch.id_variable: parent_id,
+            refetch.after_variable: cursor,
+            refetch.first_variable: page_size,
+        }
         parent = root_value(send(refetch.document, variables), refetch.parent_key, result, page=2)
         connection = parent.get(field_key) if isinstance(parent, Mapping) else None
         edges = connection.get(cut.connection.edges_key) if isinstance(connection, Mapping) else None
         page_info = connection.get(PAGE_INFO_ALIAS) if isinstance(connection, Mapping) else None
-        if not isinstance(edges, list) or not isinstance(page_info, Mapping) \
-                or not isinstance(page_info.get("hasNextPage"), bool):
+        if (
+            not isinstance(edges, list)
+            or not isinstance(page_info, Mapping)
+            or not isinstance(page_info.get("hasNextPage"), bool)
+        ):
             raise PagingViolation(f"{cut.name}: the answer for the parent {parent_id!r} is not a connection page.")
         nodes = [edge.get(cut.connection.node_key) if isinstance(edge, Mapping) else edge for edge in edges]
         deeper += unwrap(nodes, cut.connection.children, tuple(cut.name.split(".")))
@@ -55,4 +63,3 @@ def _fetch_rest(send: Send, cut: Cut, refetch: Refetch, parent_id: str | int, pa
         if not page_info["hasNextPage"]:
             return deeper
         cursor = page_info.get("endCursor")
-

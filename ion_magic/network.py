@@ -38,8 +38,9 @@ def network_client(urls: Iterable[str], http_transport: httpx.BaseTransport | No
     if http_transport is not None:
         return httpx.Client(transport=http_transport, trust_env=False, headers=headers)
     verify = _verified_context()
-    mounts = {pattern: httpx.HTTPTransport(proxy=proxy, verify=verify)
-              for pattern, proxy in https_proxies(urls).items()}
+    mounts = {
+        pattern: httpx.HTTPTransport(proxy=proxy, verify=verify) for pattern, proxy in https_proxies(urls).items()
+    }
     return httpx.Client(trust_env=False, verify=verify, mounts=mounts, headers=headers)
 
 

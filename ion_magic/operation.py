@@ -116,8 +116,14 @@ class OperationPlan:
         return "\n".join(lines)
 
 
-def plan_operation(cell: ParsedCell, schema: GraphQLSchema | None, namespace: Mapping[str, Any],
-                   options: PagingOptions, *, strict_variables: bool = False) -> OperationPlan:
+def plan_operation(
+    cell: ParsedCell,
+    schema: GraphQLSchema | None,
+    namespace: Mapping[str, Any],
+    options: PagingOptions,
+    *,
+    strict_variables: bool = False,
+) -> OperationPlan:
     """Bind the variables and plan one request sequence per root field (one request for a mutation)."""
     variables = bind_variables(cell.operation, namespace, schema, strict=strict_variables)
     scope = SelectionScope(cell.fragments, variables, schema)
@@ -127,16 +133,18 @@ def plan_operation(cell: ParsedCell, schema: GraphQLSchema | None, namespace: Ma
         document, _ = operation_for(cell, cell.operation.selection_set.selections, variables)
         roots = tuple(_plan_single(cell, scope, node, declared_type(root_type, node.name.value)) for node in fields)
         if options.after is not None:
-            raise IonValidationError("A mutation is sent once and never paged, so it has nothing to resume "
-                                     "after: drop the `after` option.")
+            raise IonValidationError(
+                "A mutation is sent once and never paged, so it has nothing to resume after: drop the `after` option."
+            )
         return OperationPlan(cell, variables, roots, schema, mutation_document=document)
-    connections = [node for node in fields
-                   if _paged_connection(declared_type(root_type, node.name.value), node, scope)]
-    starts = _start_cursors(options.after, [response_key(node) for node in connections],
-                            [response_key(node) for node in fields])
+    connections = [node for node in fields if _paged_connection(declared_type(root_type, node.name.value), node, scope)]
+    starts = _start_cursors(
+        options.after, [response_key(node) for node in connections], [response_key(node) for node in fields]
+    )
     roots = tuple(
         _plan_root(cell, scope, node, root_type, options, starts.get(response_key(node)))
-        if node in connections else _plan_single(cell, scope, node, declared_type(root_type, node.name.value))
+        if node in connections
+        else _plan_single(cell, scope, node, declared_type(root_type, node.name.value))
         for node in fields
     )
     return OperationPlan(cell, variables, roots, schema)
@@ -151,16 +159,23 @@ def _merged_roots(fields: Iterable[FieldNode]) -> list[FieldNode]:
             merged[key] = node
             continue
         first = merged[key]
-        selections = (*(first.selection_set.selections if first.selection_set else ()),
-                      *(node.selection_set.selections if node.selection_set else ()))
-        merged[key] = FieldNode(alias=first.alias, name=first.name, arguments=first.arguments,
-                                directives=first.directives,
-                                selection_set=SelectionSetNode(selections=selections) if selections else None)
+        selections = (
+            *(first.selection_set.selections if first.selection_set else ()),
+            *(node.selection_set.selections if node.selection_set else ()),
+        )
+        merged[key] = FieldNode(
+            alias=first.alias,
+            name=first.name,
+            arguments=first.arguments,
+            directives=first.directives,
+            selection_set=SelectionSetNode(selections=selections) if selections else None,
+        )
     return list(merged.values())
 
 
-def _start_cursors(after: str | Sequence[str] | Mapping[str, str] | None, connections: list[str],
-                   roots: list[str]) -> dict[str, str]:
+def _start_cursors(
+    after: str | Sequence[str] | Mapping[str, str] | None, connections: list[str], roots: list[str]
+) -> dict[str, str]:
     """Which connection root starts after which cursor; a cursor that cannot apply is an error."""
     if after is None:
         return {}
@@ -176,17 +191,22 @@ def _start_cursors(after: str | Sequence[str] | Mapping[str, str] | None, connec
         root = given
         if root is None:
             if len(connections) != 1:
-                where = ("it has no paged connection root" if not connections else
-                         f"it has {len(connections)} connection roots ({', '.join(connections)})")
+                where = (
+                    "it has no paged connection root"
+                    if not connections
+                    else f"it has {len(connections)} connection roots ({', '.join(connections)})"
+                )
                 raise IonValidationError(
                     f"A resume cursor must name its root here: {where}. Write ROOT=CURSOR "
                     f"(--after {connections[0] if connections else 'runs'}=CURSOR in a cell, "
-                    f"after={{'{connections[0] if connections else 'runs'}': CURSOR}} in Python).")
+                    f"after={{'{connections[0] if connections else 'runs'}': CURSOR}} in Python)."
+                )
             root = connections[0]
         if root not in connections:
             raise IonValidationError(
                 f"Cannot resume {root!r} after a cursor: it is not a paged connection root of this operation "
-                f"(connection roots: {', '.join(connections) or 'none'}).")
+                f"(connection roots: {', '.join(connections) or 'none'})."
+            )
         starts[root] = cursor
     return starts
 
@@ -208,19 +228,34 @@ def _shape(field_type: GraphQLOutputType | None, node: FieldNode) -> Shape:
     return "object" if node.selection_set else "scalar"
 
 
-def _plan_single(cell: ParsedCell, scope: SelectionScope, node: FieldNode,
-                 field_type: GraphQLOutputType | None) -> RootPlan:
+def _plan_single(
+    cell: ParsedCell, scope: SelectionScope, node: FieldNode, field_type: GraphQLOutputType | None
+) -> RootPlan:
     """A root fetched in one request: an object, a list or a scalar (or a connection read as written)."""
     named = get_named_type(field_type) if field_type is not None else None
     selection, nested = with_nested_page_info(node.selection_set, named, scope)
     nested = with_refetch(cell, scope.schema, scope.variables, nested)
     document, used = operation_for(cell, (with_selection(node, selection),), scope.variables)
-    return RootPlan(response_key(node), node.name.value, _shape(field_type, node), document, used,
-                    selection=node.selection_set, node_type=field_type, nested=nested)
+    return RootPlan(
+        response_key(node),
+        node.name.value,
+        _shape(field_type, node),
+        document,
+        used,
+        selection=node.selection_set,
+        node_type=field_type,
+        nested=nested,
+    )
 
 
-def _plan_root(cell: ParsedCell, scope: SelectionScope, node: FieldNode, root_type: GraphQLObjectType | None,
-               options: PagingOptions, start_cursor: str | None) -> RootPlan:
+def _plan_root(
+    cell: ParsedCell,
+    scope: SelectionScope,
+    node: FieldNode,
+    root_type: GraphQLObjectType | None,
+    options: PagingOptions,
+    start_cursor: str | None,
+) -> RootPlan:
     """A connection root: its document rewritten for paging, and where its rows are in each page."""
     variables = scope.variables
     field_type = declared_type(root_type, node.name.value)
@@ -251,12 +286,14 @@ def _plan_root(cell: ParsedCell, scope: SelectionScope, node: FieldNode, root_ty
     nested: tuple[NestedConnection, ...] = ()
     parts = connection_parts(node, scope)
     if parts is not None:
-        inner_selection, nested = with_nested_page_info(node_field.selection_set, get_named_type(node_type)
-                                                        if node_type is not None else None, scope)
+        inner_selection, nested = with_nested_page_info(
+            node_field.selection_set, get_named_type(node_type) if node_type is not None else None, scope
+        )
         nested = with_refetch(cell, scope.schema, variables, nested)
         if nested:
-            edges = with_selection(edges, replace_field(edges.selection_set, node_field,
-                                                        with_selection(node_field, inner_selection)))
+            edges = with_selection(
+                edges, replace_field(edges.selection_set, node_field, with_selection(node_field, inner_selection))
+            )
             node = with_selection(node, replace_field(node.selection_set, parts[0], edges))
     rewritten = with_paging(node, injected, page_info_selection(connection_type), edges if cursor_key else None)
     document, used = operation_for(cell, (rewritten,), variables, [(name, type_) for _, name, type_ in injected])
@@ -270,18 +307,36 @@ def _plan_root(cell: ParsedCell, scope: SelectionScope, node: FieldNode, root_ty
         follow=not written_size or options.all,
         cursor_key=cursor_key,
     )
-    return RootPlan(response_key(node), node.name.value, "connection", document, used,
-                    selection=_node_selection(node, scope), node_type=node_type, paging=paging, nested=nested)
+    return RootPlan(
+        response_key(node),
+        node.name.value,
+        "connection",
+        document,
+        used,
+        selection=_node_selection(node, scope),
+        node_type=node_type,
+        paging=paging,
+        nested=nested,
+    )
 
 
 def _node_selection(connection: FieldNode, scope: SelectionScope) -> SelectionSetNode:
     """Everything selected under `edges { node }`, however many times the two are written (GraphQL merges
     them)."""
-    nodes = [inner for edges in scope.fields(connection.selection_set) if edges.name.value == "edges"
-             for inner in scope.fields(edges.selection_set) if inner.name.value == "node"]
-    return SelectionSetNode(selections=tuple(selection for inner in nodes
-                                             for selection in (inner.selection_set.selections
-                                                               if inner.selection_set else ())))
+    nodes = [
+        inner
+        for edges in scope.fields(connection.selection_set)
+        if edges.name.value == "edges"
+        for inner in scope.fields(edges.selection_set)
+        if inner.name.value == "node"
+    ]
+    return SelectionSetNode(
+        selections=tuple(
+            selection
+            for inner in nodes
+            for selection in (inner.selection_set.selections if inner.selection_set else ())
+        )
+    )
 
 
 def _argument_types(root_type: GraphQLObjectType | None, field_name: str) -> dict[str, str]:

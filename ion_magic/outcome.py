@@ -42,8 +42,11 @@ class QueryOutcome:
 
     def unasked_reasons(self) -> dict[str, str]:
         """Why each root is incomplete, leaving out the cuts the caller asked for (max_rows, `first`)."""
-        asked = {result.plan.response_key for result in self.results
-                 if result.stopped is not None and result.stopped.reason == "max_rows"}
+        asked = {
+            result.plan.response_key
+            for result in self.results
+            if result.stopped is not None and result.stopped.reason == "max_rows"
+        }
         return {key: reason for key, reason in self.reasons().items() if key not in asked}
 
     @property
@@ -54,15 +57,19 @@ class QueryOutcome:
         """One line per root: rows, columns, pages, seconds, and what is missing."""
         if self.cached is not None:
             frames, age = self.cached
-            return "\n".join(f"{key}: {counted(len(frame), 'row')} × {counted(frame.shape[1], 'column')} from the "
-                             f"cache, pulled {describe_age(age)} ago; no request sent (--refresh pulls again)"
-                             for key, frame in frames.items())
+            return "\n".join(
+                f"{key}: {counted(len(frame), 'row')} × {counted(frame.shape[1], 'column')} from the "
+                f"cache, pulled {describe_age(age)} ago; no request sent (--refresh pulls again)"
+                for key, frame in frames.items()
+            )
         lines = []
         for result in self.results:
             if isinstance(result.frame, Written):
-                lines.append(f"{result.plan.response_key}: {result.rows:,} row{'' if result.rows == 1 else 's'} in "
-                             f"{counted(result.pages, 'page')}, {result.seconds:.2f} s → "
-                             f"{result.frame.describe()}{_state(result)}")
+                lines.append(
+                    f"{result.plan.response_key}: {result.rows:,} row{'' if result.rows == 1 else 's'} in "
+                    f"{counted(result.pages, 'page')}, {result.seconds:.2f} s → "
+                    f"{result.frame.describe()}{_state(result)}"
+                )
                 continue
             columns = result.frame.shape[1] if isinstance(result.frame, pd.DataFrame) else 0
             of_total = f" of {result.total_count:,}" if result.total_count is not None else ""
@@ -71,8 +78,10 @@ class QueryOutcome:
                 rows = f"{counted(result.rows, 'row')} from {counted(result.nodes, 'node')}{of_total}"
             state = _state(result)
             applied = "applied, " if self.mutation else ""
-            lines.append(f"{result.plan.response_key}: {applied}{rows} × {counted(columns, 'column')} in "
-                         f"{counted(result.pages, 'page')}, {result.seconds:.2f} s{state}")
+            lines.append(
+                f"{result.plan.response_key}: {applied}{rows} × {counted(columns, 'column')} in "
+                f"{counted(result.pages, 'page')}, {result.seconds:.2f} s{state}"
+            )
         lines += [f"{failure.response_key}: {failure.outcome} (see above)" for failure in self.failures]
         return "\n".join(lines)
 
@@ -92,11 +101,15 @@ class QueryOutcome:
                 if result.resume is not None:
                     notes.append(f"To fetch exactly the rest, run it again with {_resume_hint(result)}")
                 elif result.plan.paging is not None and stopped.reason != "nested_incomplete":
-                    notes.append(f"{key}: no exact resume point (the server gives no cursor for the last row "
-                                 "kept): run it again whole.")
+                    notes.append(
+                        f"{key}: no exact resume point (the server gives no cursor for the last row "
+                        "kept): run it again whole."
+                    )
             if result.server_errors:
-                notes.append(f"{key}: the server answered with errors (the data that came is kept):\n"
-                             + describe_graphql_errors(result.server_errors))
+                notes.append(
+                    f"{key}: the server answered with errors (the data that came is kept):\n"
+                    + describe_graphql_errors(result.server_errors)
+                )
             notes.extend(f"{key}: {note}" for note in result.notes)
             if result.null_nodes:
                 notes.append(f"{key}: {counted(result.null_nodes, 'null node')} skipped.")
@@ -107,8 +120,9 @@ class QueryOutcome:
 
     def reasons(self) -> dict[str, str]:
         reasons = {failure.response_key: str(failure.error) for failure in self.failures}
-        reasons.update({result.plan.response_key: result.stopped.message
-                        for result in self.results if result.stopped is not None})
+        reasons.update(
+            {result.plan.response_key: result.stopped.message for result in self.results if result.stopped is not None}
+        )
         return reasons
 
 
@@ -132,4 +146,3 @@ class RootFrames(dict[str, pd.DataFrame]):
 
     def _repr_html_(self) -> str:
         return "".join(f"<h4>{html.escape(key)}</h4>{frame._repr_html_()}" for key, frame in self.items())
-

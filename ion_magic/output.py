@@ -47,8 +47,10 @@ class OutputTarget:
             return cls(path, "parquet")
         if path.suffix.lower() == ".csv":
             return cls(path, "csv")
-        raise IonError(f"Cannot tell how to write {text!r}: give a path ending in .parquet (one Parquet file) or "
-                       ".csv (one CSV file), or a directory ending in / (a Parquet dataset of part files).")
+        raise IonError(
+            f"Cannot tell how to write {text!r}: give a path ending in .parquet (one Parquet file) or "
+            ".csv (one CSV file), or a directory ending in / (a Parquet dataset of part files)."
+        )
 
     def for_root(self, key: str, several: bool) -> OutputTarget:
         """With several roots, each writes its own output, named after the root."""
@@ -84,8 +86,9 @@ class ResumeRecord:
     def read(cls, target: OutputTarget) -> ResumeRecord | None:
         try:
             data = json.loads(target.record_path.read_text())
-            return cls(data["fingerprint"], int(data["rows"]), bool(data["complete"]), data.get("resume"),
-                       data.get("reason"))
+            return cls(
+                data["fingerprint"], int(data["rows"]), bool(data["complete"]), data.get("resume"), data.get("reason")
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 

@@ -49,8 +49,9 @@ def root_value(response: Any, key: str, result: RootResult, *, page: int = 1) ->
         result.server_errors.extend(errors)
         value = data.get(key) if data else None
         if value is None:
-            raise ServerError(f"The server answered {key} with errors:\n{describe_graphql_errors(errors)}",
-                              errors, data)
+            raise ServerError(
+                f"The server answered {key} with errors:\n{describe_graphql_errors(errors)}", errors, data
+            )
         return value
     if data is None:
         raise PagingViolation(f"The server answered page {page} of {key} with neither data nor errors.")
@@ -88,8 +89,17 @@ def read_page(connection: Any, plan: RootPlan, paging: Paging) -> Page:
     if end_cursor is not None and not isinstance(end_cursor, str):
         raise PagingViolation(f"{key}.pageInfo.endCursor is {shown(end_cursor)}, not a string.")
     total = page_info.get("totalCount")
-    return Page(edges, nodes, cursors, has_next, page_info.get("startCursor"), end_cursor,
-                total if type(total) is int else None, dict(page_info), connection)
+    return Page(
+        edges,
+        nodes,
+        cursors,
+        has_next,
+        page_info.get("startCursor"),
+        end_cursor,
+        total if type(total) is int else None,
+        dict(page_info),
+        connection,
+    )
 
 
 _OBJECT_OR_NULL = frozenset({dict, type(None)})
@@ -119,4 +129,3 @@ def json_type(value: Any) -> str:
 def shown(value: Any) -> str:
     text = repr(value)
     return f"the {json_type(value)} {text if len(text) < 40 else text[:37] + '...'}"
-

@@ -43,8 +43,17 @@ class _Request:
 class ConnectionPull:
     """Follows one connection's cursors with the next page(s) in flight while a page is built."""
 
-    def __init__(self, send: Send, plan: RootPlan, paging: Paging, sink: Sink, result: RootResult,
-                 max_rows: int | None, progress_factory: ProgressFactory | None, nested_page_size: int) -> None:
+    def __init__(
+        self,
+        send: Send,
+        plan: RootPlan,
+        paging: Paging,
+        sink: Sink,
+        result: RootResult,
+        max_rows: int | None,
+        progress_factory: ProgressFactory | None,
+        nested_page_size: int,
+    ) -> None:
         self.send, self.plan, self.paging, self.sink, self.result = send, plan, paging, sink, result
         self.nested_page_size = nested_page_size
         self.max_rows = max_rows
@@ -116,15 +125,16 @@ class ConnectionPull:
         if more and wanted is not None:
             more = wanted > sum(self.sink.row_counts(page.nodes))
         if more and page.end_cursor is None:
-            raise PagingViolation(f"{self.plan.response_key}: the server says more pages follow but gives no "
-                                  "endCursor to ask for them.")
+            raise PagingViolation(
+                f"{self.plan.response_key}: the server says more pages follow but gives no endCursor to ask for them."
+            )
         if more and not page.edges:
-            raise PagingViolation(f"{self.plan.response_key}: the server says more pages follow after an empty "
-                                  "page.")
+            raise PagingViolation(f"{self.plan.response_key}: the server says more pages follow after an empty page.")
         return more
 
-    def _ask_ahead(self, pool: ThreadPoolExecutor, pending: deque[_Request], page: Page, window: int,
-                   concurrency: int) -> None:
+    def _ask_ahead(
+        self, pool: ThreadPoolExecutor, pending: deque[_Request], page: Page, window: int, concurrency: int
+    ) -> None:
         """Put the next page(s) on the wire before this page is built."""
         if self.schedule is None and self.result.pages == 0:
             self._plan_ahead(page, concurrency)
@@ -154,8 +164,9 @@ class ConnectionPull:
     def _plan_ahead(self, page: Page, concurrency: int) -> None:
         """Ask for pages by offset ahead of the cursors when the cursors are offsets and the total is plausible."""
         if concurrency > 1 and self.result.pages == 0 and self.paging.first_variable and self.schedule is None:
-            self.schedule = OffsetSchedule.after_page(page.end_cursor, page.total_count, self.paging.page_size,
-                                                      self._rows_wanted_after(page))
+            self.schedule = OffsetSchedule.after_page(
+                page.end_cursor, page.total_count, self.paging.page_size, self._rows_wanted_after(page)
+            )
             if self.schedule is not None:
                 self.result.concurrency = concurrency
 
@@ -167,8 +178,9 @@ class ConnectionPull:
     def _receive(self, request: _Request) -> Page | None:
         """The checked page, or None when the pull stops here (its rows so far kept)."""
         try:
-            connection = root_value(request.future.result(), self.plan.response_key, self.result,
-                                    page=self.result.pages + 1)
+            connection = root_value(
+                request.future.result(), self.plan.response_key, self.result, page=self.result.pages + 1
+            )
             if connection is None:  # a null connection on the first page: nothing there
                 self.result.notes.append(f"the server answered {self.plan.response_key}: null")
                 self.result.has_next_page = False
@@ -195,10 +207,15 @@ class ConnectionPull:
             raise PagingViolation(f"{self.plan.response_key}: the server repeated cursor {page.end_cursor!r}.")
         ids = [node["id"] for node in page.nodes if node is not None and "id" in node]
         if not set(map(type, ids)) <= {int, str}:
-            index, bad = next((i, node["id"]) for i, node in enumerate(page.nodes) if node is not None
-                              and "id" in node and type(node["id"]) not in (int, str))
-            raise PagingViolation(f"{self.plan.response_key}.{self.paging.edges_key}[{index}]."
-                                  f"{self.paging.node_key}.id is {shown(bad)}, not an id.")
+            index, bad = next(
+                (i, node["id"])
+                for i, node in enumerate(page.nodes)
+                if node is not None and "id" in node and type(node["id"]) not in (int, str)
+            )
+            raise PagingViolation(
+                f"{self.plan.response_key}.{self.paging.edges_key}[{index}]."
+                f"{self.paging.node_key}.id is {shown(bad)}, not an id."
+            )
         fresh = set(ids)
         if len(fresh) != len(ids) or not self.seen_ids.isdisjoint(fresh):  # find the first repeat to name it
             seen = set(self.seen_ids)
@@ -246,8 +263,7 @@ class ConnectionPull:
     def _finish_without_more(self, page: Page) -> None:
         result = self.result
         if page.has_next_page and not self.paging.follow:
-            result.stop("max_rows", f"the cell's `first` limits {self.plan.response_key} to one page; more rows "
-                        "follow")
+            result.stop("max_rows", f"the cell's `first` limits {self.plan.response_key} to one page; more rows follow")
         elif page.has_next_page:
             result.stop("max_rows", self._cut_message())
 

@@ -42,8 +42,9 @@ class OffsetSchedule:
         self.page_size = page_size
 
     @classmethod
-    def after_page(cls, end_cursor: Any, total_count: Any, page_size: int | None,
-                   rows_wanted: int | None) -> OffsetSchedule | None:
+    def after_page(
+        cls, end_cursor: Any, total_count: Any, page_size: int | None, rows_wanted: int | None
+    ) -> OffsetSchedule | None:
         """A schedule when the cursors are offsets and the total is a plausible hint, else None."""
         end = decode_offset(end_cursor)
         if end is None or not page_size or not _plausible_total(total_count, end):
@@ -66,8 +67,9 @@ def _plausible_total(total: Any, end: int) -> bool:
     return type(total) is int and end < total <= MAX_TRUSTED_TOTAL
 
 
-def check_page(slot: PageSlot, rows: int, page_info: dict[str, Any], has_next_page: bool,
-               first_total: int | None) -> None:
+def check_page(
+    slot: PageSlot, rows: int, page_info: dict[str, Any], has_next_page: bool, first_total: int | None
+) -> None:
     """Raise DataMoved unless the page holds the rows offset paging promises for `slot`.
 
     A page may be short only when it says it is the last one."""

@@ -51,8 +51,15 @@ class QueryOptions:
         return PagingOptions(page_size=self.page_size, all=self.all, max_rows=self.max_rows, after=self.after)
 
 
-def prepare(source: str, schema: GraphQLSchema | None, namespace: Mapping[str, Any], options: QueryOptions,
-            *, line_offset: int = 1, strict_variables: bool = False) -> OperationPlan:
+def prepare(
+    source: str,
+    schema: GraphQLSchema | None,
+    namespace: Mapping[str, Any],
+    options: QueryOptions,
+    *,
+    line_offset: int = 1,
+    strict_variables: bool = False,
+) -> OperationPlan:
     """Parse, validate, refuse unallowed mutations, bind variables and plan: all before sending anything."""
     cell = parse_cell(source, line_offset=line_offset)
     validate_cell(cell, schema, line_offset=line_offset)
@@ -93,15 +100,19 @@ def _resume_points(plan: OperationPlan, options: QueryOptions) -> dict[str, str]
             if record is None:
                 raise IonError(f"Nothing to resume in {target.path}: it has no resume record. Run it without resume.")
             if record.fingerprint != _fingerprint(root, options):
-                raise IonError(f"{target.path} holds another query's rows (or other variables): resume continues "
-                               "only the same pull. Write elsewhere, or overwrite it.")
+                raise IonError(
+                    f"{target.path} holds another query's rows (or other variables): resume continues "
+                    "only the same pull. Write elsewhere, or overwrite it."
+                )
             if not record.complete and record.resume is None:
                 raise IonError(f"{target.path} stopped where no exact resume point exists: overwrite it.")
             if record.resume is not None:
                 starts[root.response_key] = record.resume
         elif exists and not options.overwrite:
-            raise IonError(f"{target.path} exists: nothing was sent. Overwrite it (--overwrite, overwrite=True), "
-                           "resume an incomplete pull into it (--resume, resume=True), or write elsewhere.")
+            raise IonError(
+                f"{target.path} exists: nothing was sent. Overwrite it (--overwrite, overwrite=True), "
+                "resume an incomplete pull into it (--resume, resume=True), or write elsewhere."
+            )
     return starts
 
 
@@ -111,8 +122,14 @@ def _fingerprint(root: RootPlan, options: QueryOptions) -> str:
     return fingerprint(root.document, variables, options.explode)
 
 
-def run(plan: OperationPlan, send: Send, options: QueryOptions, *, endpoint: str,
-        progress_factory: ProgressFactory | None = None) -> QueryOutcome:
+def run(
+    plan: OperationPlan,
+    send: Send,
+    options: QueryOptions,
+    *,
+    endpoint: str,
+    progress_factory: ProgressFactory | None = None,
+) -> QueryOutcome:
     """Send the plan's requests and build one DataFrame (or raw value) per root field."""
     if plan.mutation_document is not None:
         return _run_mutation(plan, send, options, endpoint)
@@ -120,9 +137,15 @@ def run(plan: OperationPlan, send: Send, options: QueryOptions, *, endpoint: str
     failures: list[RootFailure] = []
     for root in plan.roots:
         try:
-            result = fetch_root(send, root, partial(_sink, plan, root, options),
-                                max_rows=options.max_rows, progress_factory=progress_factory,
-                                concurrency=options.concurrency, nested_page_size=options.page_size)
+            result = fetch_root(
+                send,
+                root,
+                partial(_sink, plan, root, options),
+                max_rows=options.max_rows,
+                progress_factory=progress_factory,
+                concurrency=options.concurrency,
+                nested_page_size=options.page_size,
+            )
         except IonError as error:
             if len(plan.roots) == 1:
                 raise
@@ -141,8 +164,13 @@ def _record(result: RootResult, target: OutputTarget, options: QueryOptions) -> 
     previous = ResumeRecord.read(target) if options.resume else None
     rows = result.rows + (previous.rows if previous is not None else 0)
     stopped = result.stopped
-    ResumeRecord(_fingerprint(result.plan, options), rows, stopped is None, result.resume,
-                 None if stopped is None else stopped.message).write(target)
+    ResumeRecord(
+        _fingerprint(result.plan, options),
+        rows,
+        stopped is None,
+        result.resume,
+        None if stopped is None else stopped.message,
+    ).write(target)
 
 
 def _value(results: list[RootResult], options: QueryOptions, roots: int) -> Any:
@@ -161,8 +189,14 @@ def _frame_plan(plan: OperationPlan, root: RootPlan, options: QueryOptions) -> F
     if root.shape == "scalar":
         return None
     try:
-        return plan_frame(root.selection, root.node_type, plan.cell.fragments, explode=options.explode or None,
-                          variables=plan.variables, schema=plan.schema)
+        return plan_frame(
+            root.selection,
+            root.node_type,
+            plan.cell.fragments,
+            explode=options.explode or None,
+            variables=plan.variables,
+            schema=plan.schema,
+        )
     except ValueError as error:
         raise IonError(str(error)) from None
 
@@ -213,25 +247,35 @@ def _run_mutation(plan: OperationPlan, send: Send, options: QueryOptions, endpoi
     except TransportError as error:
         if error.write_uncertain and len(plan.roots) > 1:
             fields = ", ".join(root.response_key for root in plan.roots)
-            raise TransportError(f"{error} This request held every field of the mutation ({fields}): each "
-                                 "may or may not have been applied.", write_uncertain=True) from None
+            raise TransportError(
+                f"{error} This request held every field of the mutation ({fields}): each "
+                "may or may not have been applied.",
+                write_uncertain=True,
+            ) from None
         raise
     errors: Any = response.get("errors") if isinstance(response, Mapping) else None
     data = response.get("data") if isinstance(response, Mapping) else None
     results: list[RootResult] = []
     failures: list[RootFailure] = []
     for root in plan.roots:
-        own: list[Any] = [e for e in errors or ()
-                          if isinstance(e, Mapping) and (e.get("path") or [None])[0] == root.response_key]
+        own: list[Any] = [
+            e for e in errors or () if isinstance(e, Mapping) and (e.get("path") or [None])[0] == root.response_key
+        ]
         value = data.get(root.response_key) if isinstance(data, Mapping) else None
         if value is None and (own or errors):
             shown = own or errors or []
-            failures.append(RootFailure(root.response_key, ServerError(
-                f"the server answered with errors:\n{describe_graphql_errors(shown)}", shown, data), "not applied"))
+            failures.append(
+                RootFailure(
+                    root.response_key,
+                    ServerError(f"the server answered with errors:\n{describe_graphql_errors(shown)}", shown, data),
+                    "not applied",
+                )
+            )
             continue
         answer = {"data": {root.response_key: value}, "errors": own}
-        result = fetch_root(_answered(answer), root, partial(_sink, plan, root, options),
-                            nested_page_size=options.page_size)
+        result = fetch_root(
+            _answered(answer), root, partial(_sink, plan, root, options), nested_page_size=options.page_size
+        )
         _describe(result, plan, endpoint, options)
         results.append(result)
     if not results and failures:
@@ -243,4 +287,3 @@ def _run_mutation(plan: OperationPlan, send: Send, options: QueryOptions, endpoi
 def _answered(answer: dict[str, Any]) -> Send:
     """A `Send` that gives the answer that already came (a mutation's field, read like a query's root)."""
     return lambda _document, _variables: answer
-

@@ -84,8 +84,16 @@ class _TextView:
     def __init__(self, label: str, rows: int, total: int | None) -> None:
         from tqdm import tqdm
 
-        self._bar = tqdm(desc=label, unit=" rows", leave=False, dynamic_ncols=True, file=sys.stderr,
-                         mininterval=0, initial=rows, total=total)
+        self._bar = tqdm(
+            desc=label,
+            unit=" rows",
+            leave=False,
+            dynamic_ncols=True,
+            file=sys.stderr,
+            mininterval=0,
+            initial=rows,
+            total=total,
+        )
 
     def draw(self, rows: int, total: int | None) -> None:
         if total is not None and self._bar.total != total:

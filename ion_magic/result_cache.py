@@ -58,10 +58,10 @@ class ResultCache:
         self.directory = directory
 
     @staticmethod
-    def key(endpoint: str, client_id: str, documents: list[str], variables: Mapping[str, Any],
-            shaping: Mapping[str, Any]) -> str:
-        text = json.dumps([endpoint, client_id, documents, dict(variables), dict(shaping)], sort_keys=True,
-                          default=str)
+    def key(
+        endpoint: str, client_id: str, documents: list[str], variables: Mapping[str, Any], shaping: Mapping[str, Any]
+    ) -> str:
+        text = json.dumps([endpoint, client_id, documents, dict(variables), dict(shaping)], sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def load(self, key: str, ttl: float) -> tuple[dict[str, pd.DataFrame], float] | None:
@@ -88,8 +88,12 @@ class ResultCache:
         try:
             for index, frame in enumerate(frames.values()):
                 pq.write_table(frame_table(frame), staging / f"{index}.parquet")
-            record = {"created": time.time(), "label": label, "roots": list(frames),
-                      "attrs": [_jsonable(frame.attrs.get("ion", {})) for frame in frames.values()]}
+            record = {
+                "created": time.time(),
+                "label": label,
+                "roots": list(frames),
+                "attrs": [_jsonable(frame.attrs.get("ion", {})) for frame in frames.values()],
+            }
             (staging / "record.json").write_text(json.dumps(record, default=str))
             for path in staging.iterdir():
                 path.chmod(0o600)
@@ -123,4 +127,3 @@ def _jsonable(attrs: Mapping[str, Any]) -> dict[str, Any]:
 
 def default_results_dir() -> Path:
     return cache_root() / "results"
-

@@ -43,8 +43,9 @@ NESTED_PAGE_INFO_FIELDS = ("hasNextPage", "endCursor")  # also all that is asked
 
 def leaf(name: str, alias: str | None = None) -> FieldNode:
     """A field without arguments or sub-selection, e.g. `ion_cursor: cursor`."""
-    return FieldNode(alias=NameNode(value=alias) if alias else None, name=NameNode(value=name), arguments=(),
-                     directives=())
+    return FieldNode(
+        alias=NameNode(value=alias) if alias else None, name=NameNode(value=name), arguments=(), directives=()
+    )
 
 
 def variable_argument(name: str, variable: str) -> ArgumentNode:
@@ -54,8 +55,13 @@ def variable_argument(name: str, variable: str) -> ArgumentNode:
 
 def with_selection(node: FieldNode, selection_set: SelectionSetNode | None) -> FieldNode:
     """The field with another sub-selection."""
-    return FieldNode(alias=node.alias, name=node.name, arguments=node.arguments, directives=node.directives,
-                     selection_set=selection_set)
+    return FieldNode(
+        alias=node.alias,
+        name=node.name,
+        arguments=node.arguments,
+        directives=node.directives,
+        selection_set=selection_set,
+    )
 
 
 def replace_field(selection_set: SelectionSetNode | None, old: FieldNode, new: FieldNode) -> SelectionSetNode:
@@ -66,8 +72,13 @@ def replace_field(selection_set: SelectionSetNode | None, old: FieldNode, new: F
 
 def page_info_field(fields: Sequence[str]) -> FieldNode:
     """`ion_page_info: pageInfo { ... }` with these fields."""
-    return FieldNode(alias=NameNode(value=PAGE_INFO_ALIAS), name=NameNode(value="pageInfo"), arguments=(),
-                     directives=(), selection_set=SelectionSetNode(selections=tuple(leaf(name) for name in fields)))
+    return FieldNode(
+        alias=NameNode(value=PAGE_INFO_ALIAS),
+        name=NameNode(value="pageInfo"),
+        arguments=(),
+        directives=(),
+        selection_set=SelectionSetNode(selections=tuple(leaf(name) for name in fields)),
+    )
 
 
 def page_info_selection(connection_type: GraphQLNamedType | None) -> FieldNode:
@@ -81,8 +92,9 @@ def page_info_selection(connection_type: GraphQLNamedType | None) -> FieldNode:
     return page_info_field(available)
 
 
-def with_paging(node: FieldNode, injected: Sequence[tuple[str, str, str]], page_info: FieldNode,
-                edges: FieldNode | None) -> FieldNode:
+def with_paging(
+    node: FieldNode, injected: Sequence[tuple[str, str, str]], page_info: FieldNode, edges: FieldNode | None
+) -> FieldNode:
     """The connection field with the paging arguments, pageInfo and (when `edges` is given) each edge's
     cursor added."""
     replaced = {argument for argument, _, _ in injected}
@@ -90,15 +102,26 @@ def with_paging(node: FieldNode, injected: Sequence[tuple[str, str, str]], page_
     arguments += [variable_argument(argument, variable) for argument, variable, _ in injected]
     selections = list(node.selection_set.selections if node.selection_set else ())
     if edges is not None:
-        edges_selection = (*(edges.selection_set.selections if edges.selection_set else ()),
-                           leaf("cursor", CURSOR_ALIAS))
+        edges_selection = (
+            *(edges.selection_set.selections if edges.selection_set else ()),
+            leaf("cursor", CURSOR_ALIAS),
+        )
         selections[selections.index(edges)] = with_selection(edges, SelectionSetNode(selections=edges_selection))
-    return FieldNode(alias=node.alias, name=node.name, arguments=tuple(arguments), directives=node.directives,
-                     selection_set=SelectionSetNode(selections=(*selections, page_info)))
+    return FieldNode(
+        alias=node.alias,
+        name=node.name,
+        arguments=tuple(arguments),
+        directives=node.directives,
+        selection_set=SelectionSetNode(selections=(*selections, page_info)),
+    )
 
 
-def operation_for(cell: ParsedCell, selections: Sequence[SelectionNode], variables: Mapping[str, Any],
-                  extra_variables: Sequence[tuple[str, str]] = ()) -> tuple[str, dict[str, Any]]:
+def operation_for(
+    cell: ParsedCell,
+    selections: Sequence[SelectionNode],
+    variables: Mapping[str, Any],
+    extra_variables: Sequence[tuple[str, str]] = (),
+) -> tuple[str, dict[str, Any]]:
     """A document with these root selections, the fragments they use and the variables they need (the
     cell's own, and `extra_variables` as (name, type) pairs); and the values of the cell's variables it
     uses, taken from `variables`."""
@@ -107,8 +130,7 @@ def operation_for(cell: ParsedCell, selections: Sequence[SelectionNode], variabl
     used = _variables_used([*selections, *fragments])
     definitions = [d for d in cell.operation.variable_definitions or () if d.variable.name.value in used]
     definitions += [
-        VariableDefinitionNode(variable=VariableNode(name=NameNode(value=name)), type=parse_type(type_),
-                               directives=())
+        VariableDefinitionNode(variable=VariableNode(name=NameNode(value=name)), type=parse_type(type_), directives=())
         for name, type_ in extra_variables
     ]
     operation = OperationDefinitionNode(
@@ -162,4 +184,3 @@ def _walk(node: Node) -> Iterator[Node]:
                 stack.append(value)
             elif isinstance(value, tuple | list):
                 stack.extend(item for item in value if isinstance(item, Node))
-

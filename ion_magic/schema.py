@@ -139,4 +139,3 @@ def schema_from_introspection(introspection: dict[str, Any] | None) -> GraphQLSc
         return build_client_schema(introspection)  # type: ignore[arg-type]
     except (TypeError, ValueError, KeyError):
         return None
-

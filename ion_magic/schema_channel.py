@@ -38,15 +38,20 @@ def run_roots(outcome: QueryOutcome) -> list[dict[str, Any]]:
     if outcome.cached is not None:
         frames, _age = outcome.cached
         return [_root(key, len(frame), 0.0, None) for key, frame in frames.items()]
-    roots = [_root(result.plan.response_key, result.rows, result.seconds,
-                   None if result.stopped is None else result.stopped.message or result.stopped.reason)
-             for result in outcome.results]
+    roots = [
+        _root(
+            result.plan.response_key,
+            result.rows,
+            result.seconds,
+            None if result.stopped is None else result.stopped.message or result.stopped.reason,
+        )
+        for result in outcome.results
+    ]
     return roots + [_root(failure.response_key, 0, 0.0, failure.outcome) for failure in outcome.failures]
 
 
 def _root(field: str, rows: int, seconds: float, stopped: str | None) -> dict[str, Any]:
-    return {"field": field, "rows": rows, "seconds": round(seconds, 3), "complete": stopped is None,
-            "stopped": stopped}
+    return {"field": field, "rows": rows, "seconds": round(seconds, 3), "complete": stopped is None, "stopped": stopped}
 
 
 class SchemaChannel:
@@ -76,8 +81,15 @@ class SchemaChannel:
         """Send the current login again with the fragment library as it is on disk now."""
         self._send(self._message())
 
-    def record_run(self, document: str, roots: list[dict[str, Any]], *, environment: str,
-                   variables: list[str], redact: Callable[[str], str]) -> None:
+    def record_run(
+        self,
+        document: str,
+        roots: list[dict[str, Any]],
+        *,
+        environment: str,
+        variables: list[str],
+        redact: Callable[[str], str],
+    ) -> None:
         """Keep and send the record of one run: the magic and its document as run (through `redact`), its
         roots (`run_roots`), the environment and the names (never the values) of its variables."""
         record = {
@@ -94,8 +106,12 @@ class SchemaChannel:
     def _login_message(session: Any) -> dict[str, Any]:
         if session is None:
             return {"schema": None, "endpoint": None, "environment": None, "identity": None}
-        return {"schema": session.introspection, "endpoint": session.graphql_url,
-                "environment": session.environment, "identity": identity_of(session)}
+        return {
+            "schema": session.introspection,
+            "endpoint": session.graphql_url,
+            "environment": session.environment,
+            "identity": identity_of(session),
+        }
 
     def _message(self) -> dict[str, Any]:
         return {**self._login, "fragments": self._fragments()}

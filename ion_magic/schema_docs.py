@@ -58,8 +58,9 @@ class SearchHit:
 
 def public_types(schema: GraphQLSchema) -> list[GraphQLNamedType]:
     """The schema's named types without the introspection types (`__Type`, ...), by name."""
-    return sorted((named for name, named in schema.type_map.items() if not name.startswith("__")),
-                  key=lambda named: named.name)
+    return sorted(
+        (named for name, named in schema.type_map.items() if not name.startswith("__")), key=lambda named: named.name
+    )
 
 
 def root_fields(schema: GraphQLSchema) -> list[RootField]:
@@ -89,8 +90,16 @@ def wrap_description(description: str | None, indent: str = _INDENT) -> list[str
             continue
         marker = _LIST_ITEM.match(paragraph)
         hanging = " " * len(marker.group(0)) if marker else ""
-        lines.extend(textwrap.wrap(paragraph, WIDTH, initial_indent=indent, subsequent_indent=indent + hanging,
-                                   break_long_words=False, break_on_hyphens=False))
+        lines.extend(
+            textwrap.wrap(
+                paragraph,
+                WIDTH,
+                initial_indent=indent,
+                subsequent_indent=indent + hanging,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
     return lines
 
 
@@ -147,8 +156,10 @@ def describe_roots(schema: GraphQLSchema) -> str:
         lines.append(f"{title} ({len(root.fields)}):")
         for name, field in sorted(root.fields.items()):
             lines.extend(_entry(_signature(name, field), field.description))
-    lines.append("\n%ion_schema NAME shows a type or a root field (e.g. %ion_schema Run, %ion_schema runs); "
-                 "%ion_schema --search WORD searches names and descriptions.")
+    lines.append(
+        "\n%ion_schema NAME shows a type or a root field (e.g. %ion_schema Run, %ion_schema runs); "
+        "%ion_schema --search WORD searches names and descriptions."
+    )
     return "\n".join(lines)
 
 
@@ -176,8 +187,10 @@ def describe_root_field(root_field: RootField) -> str:
     """One query or mutation: its signature, description, arguments and what it returns."""
     field = root_field.field
     kind = "mutation" if root_field.root != "Query" else "query"
-    lines = [f"{kind} {root_field.root}.{_signature(root_field.name, field)}",
-             *wrap_description(field.description, "  ")]
+    lines = [
+        f"{kind} {root_field.root}.{_signature(root_field.name, field)}",
+        *wrap_description(field.description, "  "),
+    ]
     if field.args:
         lines.append("arguments:")
         for name, argument in field.args.items():
@@ -198,22 +211,29 @@ def describe_name(schema: GraphQLSchema, name: str) -> str:
     roots = root_fields(schema)
     exact: list[GraphQLNamedType | RootField] = [types[name]] if name in types else []
     exact += [root for root in roots if root.name == name]
-    matches = exact or [*(named for named in types.values() if named.name.lower() == name.lower()),
-                        *(root for root in roots if root.name.lower() == name.lower())]
+    matches = exact or [
+        *(named for named in types.values() if named.name.lower() == name.lower()),
+        *(root for root in roots if root.name.lower() == name.lower()),
+    ]
     if not matches:
         raise SchemaNameError(_miss_message(name, [*types, *(root.name for root in roots)]))
-    shown = [describe_root_field(match) if isinstance(match, RootField) else describe_type(match)
-             for match in matches]
+    shown = [describe_root_field(match) if isinstance(match, RootField) else describe_type(match) for match in matches]
     return "\n\n".join(shown) + _also_named(schema, name, matches)
 
 
 def _also_named(schema: GraphQLSchema, name: str, shown: list[GraphQLNamedType | RootField]) -> str:
     """A pointer to what differs only in case from what is shown (`run` the query, `Run` the type)."""
     shown_names = {match.qualified_name if isinstance(match, RootField) else match.name for match in shown}
-    others = [named.name for named in public_types(schema)
-              if named.name.lower() == name.lower() and named.name not in shown_names]
-    others += [root.qualified_name for root in root_fields(schema)
-               if root.name.lower() == name.lower() and root.qualified_name not in shown_names]
+    others = [
+        named.name
+        for named in public_types(schema)
+        if named.name.lower() == name.lower() and named.name not in shown_names
+    ]
+    others += [
+        root.qualified_name
+        for root in root_fields(schema)
+        if root.name.lower() == name.lower() and root.qualified_name not in shown_names
+    ]
     if not others:
         return ""
     return "\n\nAlso: " + ", ".join(others) + " (%ion_schema NAME with that spelling)."
@@ -224,15 +244,20 @@ def _miss_message(name: str, names: list[str]) -> str:
     close = _closest(name, names)
     if close:
         hint = f" Did you mean {' or '.join(repr(known) for known in close)}?"
-    return f"The schema has no type or root field named {name!r}.{hint} %ion_schema --search {name} " \
-           "looks in names and descriptions."
+    return (
+        f"The schema has no type or root field named {name!r}.{hint} %ion_schema --search {name} "
+        "looks in names and descriptions."
+    )
 
 
 def _closest(name: str, names: list[str], limit: int = 3) -> list[str]:
     """Up to `limit` names alike regardless of case (`Runn` -> `Run`), those alike in case too first."""
+
     def likeness(known: str) -> tuple[float, float]:
-        return (difflib.SequenceMatcher(None, name.lower(), known.lower()).ratio(),
-                difflib.SequenceMatcher(None, name, known).ratio())
+        return (
+            difflib.SequenceMatcher(None, name.lower(), known.lower()).ratio(),
+            difflib.SequenceMatcher(None, name, known).ratio(),
+        )
 
     ranked = sorted(set(names), key=lambda known: (likeness(known), known), reverse=True)
     close = [known for known in ranked if likeness(known)[0] >= 0.6]
@@ -288,4 +313,3 @@ def describe_search(hits: list[SearchHit], word: str) -> str:
             for hit in of_kind:
                 lines.extend(_entry(f"{hit.name}: {hit.detail}", hit.description))
     return "\n".join(lines)
-

@@ -74,7 +74,7 @@ def fetch_{name}(client: httpx.Client, token: str) -> pd.DataFrame:
     return pd.json_normalize(nodes{limit})
 '''
 
-SINGLE = '''
+SINGLE = """
 
 {constant} = {document}
 
@@ -83,7 +83,7 @@ def fetch_{name}(client: httpx.Client, token: str) -> pd.DataFrame:
     value = run_query(client, token, {constant}, {variables})[{key!r}]
     rows = value if isinstance(value, list) else [value] if value is not None else []
     return pd.json_normalize(rows)
-'''
+"""
 
 
 MUTATION = '''
@@ -102,17 +102,28 @@ def apply_mutation(client: httpx.Client, token: str) -> dict:
 '''
 
 
-def explain(plan: OperationPlan, *, api_url: str, token_url: str, graphql_url: str, client_id: str,
-            max_rows: int | None = None) -> str:
+def explain(
+    plan: OperationPlan, *, api_url: str, token_url: str, graphql_url: str, client_id: str, max_rows: int | None = None
+) -> str:
     """A standalone script; it reads the secret from the environment and never contains it."""
-    parts = [HEADER.format(title=plan.cell.name or "query", api_url=api_url, token_url=token_url,
-                           graphql_url=graphql_url, client_id=client_id)]
+    parts = [
+        HEADER.format(
+            title=plan.cell.name or "query",
+            api_url=api_url,
+            token_url=token_url,
+            graphql_url=graphql_url,
+            client_id=client_id,
+        )
+    ]
     if plan.mutation_document is not None:
-        parts.append(MUTATION.format(document=python_string(plan.mutation_document),
-                                     variables=json_literal(plan.variables)))
-        parts.append(f'\n\nif __name__ == "__main__":\n    with httpx.Client(timeout={TIMEOUT:g}) as client:\n'
-                     "        for key, frame in apply_mutation(client, get_token(client)).items():\n"
-                     "            print(key)\n            print(frame)\n")
+        parts.append(
+            MUTATION.format(document=python_string(plan.mutation_document), variables=json_literal(plan.variables))
+        )
+        parts.append(
+            f'\n\nif __name__ == "__main__":\n    with httpx.Client(timeout={TIMEOUT:g}) as client:\n'
+            "        for key, frame in apply_mutation(client, get_token(client)).items():\n"
+            "            print(key)\n            print(frame)\n"
+        )
         return "".join(parts)
     names = []
     for root in plan.roots:
@@ -121,8 +132,10 @@ def explain(plan: OperationPlan, *, api_url: str, token_url: str, graphql_url: s
         parts.append(_root_function(root, name, max_rows))
     body = "\n".join(f"        {name} = fetch_{name}(client, token)" for name, _ in names)
     shown = "\n".join(f"    print({name})" for name, _ in names)
-    parts.append(f'\n\nif __name__ == "__main__":\n    with httpx.Client(timeout={TIMEOUT:g}) as client:\n'
-                 f"        token = get_token(client)\n{body}\n{shown}\n")
+    parts.append(
+        f'\n\nif __name__ == "__main__":\n    with httpx.Client(timeout={TIMEOUT:g}) as client:\n'
+        f"        token = get_token(client)\n{body}\n{shown}\n"
+    )
     return "".join(parts)
 
 
@@ -140,8 +153,13 @@ def json_literal(value: Any) -> str:
 
 
 def _root_function(root: RootPlan, name: str, max_rows: int | None) -> str:
-    fields = {"constant": f"{name.upper()}_QUERY", "document": python_string(root.document), "name": name,
-              "key": root.response_key, "variables": json_literal(root.variables)}
+    fields = {
+        "constant": f"{name.upper()}_QUERY",
+        "document": python_string(root.document),
+        "name": name,
+        "key": root.response_key,
+        "variables": json_literal(root.variables),
+    }
     paging = root.paging
     if paging is None:
         return SINGLE.format(**fields)
@@ -152,10 +170,17 @@ def _root_function(root: RootPlan, name: str, max_rows: int | None) -> str:
     stop = "" if multi_page else " or True"
     if max_rows is not None and multi_page:
         stop = f" or len(nodes) >= {max_rows}"
-    return PAGED.format(**fields, after=paging.start_cursor, after_variable=paging.after_variable,
-                        first_line=first_line, node_key=paging.node_key, edges_key=paging.edges_key,
-                        page_info=PAGE_INFO_ALIAS, stop=stop,
-                        limit=f"[:{max_rows}]" if max_rows is not None else "")
+    return PAGED.format(
+        **fields,
+        after=paging.start_cursor,
+        after_variable=paging.after_variable,
+        first_line=first_line,
+        node_key=paging.node_key,
+        edges_key=paging.edges_key,
+        page_info=PAGE_INFO_ALIAS,
+        stop=stop,
+        limit=f"[:{max_rows}]" if max_rows is not None else "",
+    )
 
 
 def _snake(name: str) -> str:

@@ -92,8 +92,9 @@ class SelectionScope:
                 return False
         return True
 
-    def _gather(self, selection_set: SelectionSetNode, parent: Parent, found: list[tuple[FieldNode, Parent]],
-                spread: set[str]) -> None:
+    def _gather(
+        self, selection_set: SelectionSetNode, parent: Parent, found: list[tuple[FieldNode, Parent]], spread: set[str]
+    ) -> None:
         for selection in selection_set.selections:
             if not self.included(selection):
                 continue

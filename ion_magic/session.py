@@ -55,19 +55,36 @@ class IonSession:
 
     operations_dir: str | Path | None = None  # saved operations and fragments; None: ION_OPERATIONS_DIR, ./graphql
 
-    def __init__(self, environment: str, api_url: str, auth_url: str, client_id: str, client_secret: str, *,
-                 timeout: float = TIMEOUT, max_tries: int = MAX_TRIES,
-                 max_response_bytes: int = MAX_RESPONSE_BYTES, schema_cache: SchemaCache | None = None,
-                 http_transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        environment: str,
+        api_url: str,
+        auth_url: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        timeout: float = TIMEOUT,
+        max_tries: int = MAX_TRIES,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        schema_cache: SchemaCache | None = None,
+        http_transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.environment = environment
         self.api_url = require_safe_url(api_url)
         self.auth_url = require_safe_url(auth_url)
         target = Environment(environment, self.auth_url, self.api_url)
         self.graphql_url = target.graphql_url
         self.credentials = Credentials(client_id, client_secret)
-        self.transport = Transport(target.graphql_url, target.token_url, self.api_url, self.credentials,
-                                   timeout=timeout, max_response_bytes=max_response_bytes,
-                                   policy=RetryPolicy(max_tries=max_tries), http_transport=http_transport)
+        self.transport = Transport(
+            target.graphql_url,
+            target.token_url,
+            self.api_url,
+            self.credentials,
+            timeout=timeout,
+            max_response_bytes=max_response_bytes,
+            policy=RetryPolicy(max_tries=max_tries),
+            http_transport=http_transport,
+        )
         self.schema_cache = schema_cache or SchemaCache()
         self.result_cache = ResultCache(default_results_dir())
         self.introspection: dict[str, Any] | None = None
@@ -113,12 +130,20 @@ class IonSession:
         """For a validation error: how old the cached schema is, and how to refresh it ("" when fresh)."""
         if self.schema_saved_at is None:
             return ""
-        return (f"\n(Checked against the schema cached {age_in_words(self.schema_saved_at)}; if ION changed "
-                f"since, refresh it with {refresh_hint} and run again.)")
+        return (
+            f"\n(Checked against the schema cached {age_in_words(self.schema_saved_at)}; if ION changed "
+            f"since, refresh it with {refresh_hint} and run again.)"
+        )
 
-    def plan(self, text: str, variables: Mapping[str, Any] | None = None,
-             options: QueryOptions | None = None, *, line_offset: int = 1,
-             strict_variables: bool = False) -> OperationPlan:
+    def plan(
+        self,
+        text: str,
+        variables: Mapping[str, Any] | None = None,
+        options: QueryOptions | None = None,
+        *,
+        line_offset: int = 1,
+        strict_variables: bool = False,
+    ) -> OperationPlan:
         """Everything short of sending: parse, validate, bind, plan (what --dry-run prints). `text` is GraphQL
         (it may spread the operations folder's fragments) or the name of a saved operation."""
         from .library import compose_text
@@ -127,14 +152,20 @@ class IonSession:
         for note in composed.notes:
             warnings.warn(note, stacklevel=3)
         try:
-            return prepare(composed.text, self.schema, variables or {}, options or QueryOptions(),
-                           line_offset=line_offset, strict_variables=strict_variables)
+            return prepare(
+                composed.text,
+                self.schema,
+                variables or {},
+                options or QueryOptions(),
+                line_offset=line_offset,
+                strict_variables=strict_variables,
+            )
         except IonValidationError as error:
-            raise IonValidationError(str(error) + self.schema_note("session.load_schema(refresh=True)")) \
-                from None
+            raise IonValidationError(str(error) + self.schema_note("session.load_schema(refresh=True)")) from None
 
-    def run(self, plan: OperationPlan, options: QueryOptions,
-            progress_factory: ProgressFactory | None = None) -> QueryOutcome:
+    def run(
+        self, plan: OperationPlan, options: QueryOptions, progress_factory: ProgressFactory | None = None
+    ) -> QueryOutcome:
         """Send the plan (or, with `options.cache_ttl`, take a fresh enough result from the cache)."""
         if not self.active:
             raise NotLoggedInError("This session was logged out: log in again.")
@@ -146,8 +177,7 @@ class IonSession:
                 return QueryOutcome.from_cache(*hit, several=len(plan.roots) > 1)
 
         def send(document: str, variables: dict[str, Any]) -> dict[str, Any]:
-            return self.transport.execute(document, variables, is_mutation=is_mutation,
-                                          operation_name=plan.cell.name)
+            return self.transport.execute(document, variables, is_mutation=is_mutation, operation_name=plan.cell.name)
 
         outcome = run(plan, send, options, endpoint=self.graphql_url, progress_factory=progress_factory)
         self._stamp(outcome)
@@ -171,18 +201,38 @@ class IonSession:
         """The result cache's key, or None when this result is not to be cached (mutations, files, raw)."""
         if not options.cache_ttl or plan.mutation_document is not None or options.out or options.raw:
             return None
-        shaping = {"all": options.all, "max_rows": options.max_rows, "explode": options.explode,
-                   "dtype_backend": options.dtype_backend}
-        return ResultCache.key(self.graphql_url, self.client_id, [root.document for root in plan.roots],
-                               plan.variables, shaping)
+        shaping = {
+            "all": options.all,
+            "max_rows": options.max_rows,
+            "explode": options.explode,
+            "dtype_backend": options.dtype_backend,
+        }
+        return ResultCache.key(
+            self.graphql_url, self.client_id, [root.document for root in plan.roots], plan.variables, shaping
+        )
 
-    def query(self, text: str, variables: Mapping[str, Any] | None = None, *, all: bool = False,
-              max_rows: int | None = None, page_size: int = PAGE_SIZE,
-              after: str | Mapping[str, str] | None = None, explode: str | Sequence[str] | None = None,
-              raw: bool = False, allow_mutation: bool = False, concurrency: int = CONCURRENCY,
-              progress: bool | None = None, strict: bool = True, out: str | None = None, overwrite: bool = False,
-              resume: bool = False, cache: str | float | None = None, refresh: bool = False,
-              dtype_backend: str = "numpy_nullable") -> Any:
+    def query(
+        self,
+        text: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        all: bool = False,
+        max_rows: int | None = None,
+        page_size: int = PAGE_SIZE,
+        after: str | Mapping[str, str] | None = None,
+        explode: str | Sequence[str] | None = None,
+        raw: bool = False,
+        allow_mutation: bool = False,
+        concurrency: int = CONCURRENCY,
+        progress: bool | None = None,
+        strict: bool = True,
+        out: str | None = None,
+        overwrite: bool = False,
+        resume: bool = False,
+        cache: str | float | None = None,
+        refresh: bool = False,
+        dtype_backend: str = "numpy_nullable",
+    ) -> Any:
         """Run one GraphQL operation; return a DataFrame (a dict of them for several root fields).
 
         `variables` are exactly the operation's: a name it does not declare is an error. An incomplete
@@ -197,10 +247,22 @@ class IonSession:
 
         explode_paths = (explode,) if isinstance(explode, str) else tuple(explode or ())
         ttl = parse_ttl(cache) if isinstance(cache, str) else cache
-        options = QueryOptions(all=all, max_rows=max_rows, page_size=page_size, after=after,
-                               explode=explode_paths, raw=raw, allow_mutation=allow_mutation,
-                               concurrency=concurrency, out=out, overwrite=overwrite, resume=resume,
-                               dtype_backend=dtype_backend, cache_ttl=ttl, refresh=refresh)
+        options = QueryOptions(
+            all=all,
+            max_rows=max_rows,
+            page_size=page_size,
+            after=after,
+            explode=explode_paths,
+            raw=raw,
+            allow_mutation=allow_mutation,
+            concurrency=concurrency,
+            out=out,
+            overwrite=overwrite,
+            resume=resume,
+            dtype_backend=dtype_backend,
+            cache_ttl=ttl,
+            refresh=refresh,
+        )
         plan = self.plan(text, variables, options, line_offset=0, strict_variables=True)
         outcome = self.run(plan, options, PullProgress if (in_notebook() if progress is None else progress) else None)
         unasked = outcome.unasked_reasons()
@@ -245,15 +307,30 @@ def _incomplete_message(reasons: dict[str, str], resume: dict[str, str | None]) 
     return "\n".join(lines)
 
 
-def connect(env: str | None = None, *, app: str | None = None, client_id: str | None = None,
-            client_secret: str | None = None, api_url: str | None = None, auth_url: str | None = None,
-            timeout: float = TIMEOUT, max_tries: int = MAX_TRIES,
-            max_response_bytes: int = MAX_RESPONSE_BYTES) -> IonSession:
+def connect(
+    env: str | None = None,
+    *,
+    app: str | None = None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    api_url: str | None = None,
+    auth_url: str | None = None,
+    timeout: float = TIMEOUT,
+    max_tries: int = MAX_TRIES,
+    max_response_bytes: int = MAX_RESPONSE_BYTES,
+) -> IonSession:
     """Log in and return a session: to `app` (your ION's address), `env`, or a custom `api_url`+`auth_url`;
     with none of them, to what ION_APP_URL / ION_ENV / ION_API_URL+ION_AUTH_URL name; with no ION_*
     variable at all, to the embedded sandbox. The secret: `client_secret`, else ION_CLIENT_SECRET."""
     from .login import PYTHON_SPELLING, LoginRequest, login
 
-    request = LoginRequest(env=env, app=app, api_url=api_url, auth_url=auth_url, client_id=client_id,
-                           client_secret=client_secret, spelling=PYTHON_SPELLING)
+    request = LoginRequest(
+        env=env,
+        app=app,
+        api_url=api_url,
+        auth_url=auth_url,
+        client_id=client_id,
+        client_secret=client_secret,
+        spelling=PYTHON_SPELLING,
+    )
     return login(request, timeout=timeout, max_tries=max_tries, max_response_bytes=max_response_bytes)

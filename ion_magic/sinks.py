@@ -85,15 +85,19 @@ class RawSink:
             self.value = nodes[0] if self.root.shape != "list" and nodes else nodes
             self.edges = list(nodes)
             return
-        self.edges += [{k: v for k, v in edge.items() if k != CURSOR_ALIAS} if isinstance(edge, dict) else edge
-                       for edge in edges]
+        self.edges += [
+            {k: v for k, v in edge.items() if k != CURSOR_ALIAS} if isinstance(edge, dict) else edge for edge in edges
+        ]
         self.last_page = connection or {}
 
     def finish(self) -> Any:
         if self.root.paging is None:
             return self.value
         edges_key = self.root.paging.edges_key
-        merged = {key: self.edges if key == edges_key else value
-                  for key, value in self.last_page.items() if key != PAGE_INFO_ALIAS}
+        merged = {
+            key: self.edges if key == edges_key else value
+            for key, value in self.last_page.items()
+            if key != PAGE_INFO_ALIAS
+        }
         merged.setdefault(edges_key, self.edges)
         return merged

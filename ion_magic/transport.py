@@ -49,8 +49,14 @@ class UndecodableBody(Exception):
 
 
 # Failures where the request may have reached the server: retried for queries only.
-UNCERTAIN_ERRORS = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.RemoteProtocolError, httpx.ReadError,
-                    httpx.WriteError, DeadlineExceeded)
+UNCERTAIN_ERRORS = (
+    httpx.ReadTimeout,
+    httpx.WriteTimeout,
+    httpx.RemoteProtocolError,
+    httpx.ReadError,
+    httpx.WriteError,
+    DeadlineExceeded,
+)
 # Failures before anything was sent: safe to retry even for a mutation.
 UNSENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 ACCEPTED_ENCODINGS = "gzip, deflate"  # decoded here with a bounded output, chunk by chunk
@@ -154,8 +160,11 @@ class Transport:
         with self._renewal_lock:
             if self._renewals != seen and self._renewal_error is not None:
                 raise AuthError(str(self._renewal_error)) from None  # a fresh exception for each thread
-            if rejected is not None and self.credentials.has_valid_token() \
-                    and self.credentials.authorization() != rejected:
+            if (
+                rejected is not None
+                and self.credentials.has_valid_token()
+                and self.credentials.authorization() != rejected
+            ):
                 return  # another thread has refreshed it already
             if rejected is None and not self.credentials.needs_refresh():
                 return
@@ -189,8 +198,10 @@ class Transport:
         if token is None:
             raise AuthError(f"The auth server at {self.token_url} answered without a token.")
         if not is_header_safe(token):
-            raise AuthError(f"The auth server at {self.token_url} answered with an access token that is not a "
-                            "printable header-safe string; it was not used.")
+            raise AuthError(
+                f"The auth server at {self.token_url} answered with an access token that is not a "
+                "printable header-safe string; it was not used."
+            )
         expires_in = body.get("expires_in")
         self.credentials.set_token(token, expires_in if isinstance(expires_in, int | float) else None)
 
@@ -207,8 +218,14 @@ class Transport:
 
     # -- GraphQL -----------------------------------------------------------------------------------
     @at_boundary
-    def execute(self, document: str, variables: dict[str, Any] | None = None, *, is_mutation: bool = False,
-                operation_name: str | None = None) -> dict[str, Any]:
+    def execute(
+        self,
+        document: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        is_mutation: bool = False,
+        operation_name: str | None = None,
+    ) -> dict[str, Any]:
         """POST one GraphQL request; return the decoded JSON body (with `data` and/or `errors`)."""
         payload: dict[str, Any] = {"query": document, "variables": variables or {}}
         if operation_name:
@@ -223,8 +240,9 @@ class Transport:
 
         refreshes = 0
         while True:
-            reply = self._send_with_retries(post, is_mutation=is_mutation,
-                                            what="the mutation" if is_mutation else "the query")
+            reply = self._send_with_retries(
+                post, is_mutation=is_mutation, what="the mutation" if is_mutation else "the query"
+            )
             if reply.status_code == 401 and refreshes < 2:
                 refreshes += 1
                 self._count("401")
@@ -236,8 +254,10 @@ class Transport:
         decoded = decode_json(reply.content)
         if isinstance(decoded, dict) and ("data" in decoded or "errors" in decoded):
             if reply.status_code == 401:
-                raise AuthError("The API refused the access token (HTTP 401) right after a fresh login. "
-                                "Check that this client may use this API.")
+                raise AuthError(
+                    "The API refused the access token (HTTP 401) right after a fresh login. "
+                    "Check that this client may use this API."
+                )
             if decoded.get("errors"):  # server text may quote what it received: masked before anyone keeps it
                 decoded["errors"] = self.credentials.redact_value(decoded["errors"])
             return decoded
@@ -248,18 +268,26 @@ class Transport:
         )
 
     # -- one HTTP request --------------------------------------------------------------------------
-    def _post(self, url: str, *, content: bytes | None = None, data: dict[str, str] | None = None,
-              headers: dict[str, str] | None = None) -> Reply:
+    def _post(
+        self,
+        url: str,
+        *,
+        content: bytes | None = None,
+        data: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
         """POST and read the whole answer within the deadline and the size limit."""
         deadline = time.monotonic() + self.timeout
         headers = {**(headers or {}), "Accept-Encoding": ACCEPTED_ENCODINGS}
-        with self._client.stream("POST", url, content=content, data=data, headers=headers,
-                                 timeout=self.timeout) as response:
+        with self._client.stream(
+            "POST", url, content=content, data=data, headers=headers, timeout=self.timeout
+        ) as response:
             if response.is_stream_consumed:  # an injected transport that read the body already (tests)
                 body = read_body(iter((response.content,)), "", self.max_response_bytes, deadline)
             else:
-                body = read_body(response.iter_raw(), response.headers.get("Content-Encoding", ""),
-                                 self.max_response_bytes, deadline)
+                body = read_body(
+                    response.iter_raw(), response.headers.get("Content-Encoding", ""), self.max_response_bytes, deadline
+                )
             return Reply(response.status_code, response.headers, body, headers.get("Authorization"))
 
     def _send_with_retries(self, send: Callable[[], Reply], *, is_mutation: bool, what: str) -> Reply:
@@ -278,8 +306,11 @@ class Transport:
                     ) from None
             except UNCERTAIN_ERRORS as exc:
                 failure, retry_after = type(exc).__name__, None
-                cause = f"the whole request took longer than the {self.timeout:g} s deadline" \
-                    if isinstance(exc, DeadlineExceeded) else failure
+                cause = (
+                    f"the whole request took longer than the {self.timeout:g} s deadline"
+                    if isinstance(exc, DeadlineExceeded)
+                    else failure
+                )
                 if is_mutation:
                     raise _uncertain_write(f"the connection failed after it was sent ({cause})") from None
                 if attempt >= self.policy.max_tries:

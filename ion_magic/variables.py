@@ -61,8 +61,13 @@ def to_json_value(value: Any) -> Any:
     raise UnsupportedValueError(f"a {type(value).__name__} has no JSON form")
 
 
-def bind_variables(operation: OperationDefinitionNode, namespace: Mapping[str, Any],
-                   schema: GraphQLSchema | None = None, *, strict: bool = False) -> dict[str, Any]:
+def bind_variables(
+    operation: OperationDefinitionNode,
+    namespace: Mapping[str, Any],
+    schema: GraphQLSchema | None = None,
+    *,
+    strict: bool = False,
+) -> dict[str, Any]:
     """Values for every declared `$name` found in `namespace`, checked against their declared types.
 
     A variable with no value is left to the default declared in the operation; one with neither is an
@@ -75,8 +80,9 @@ def bind_variables(operation: OperationDefinitionNode, namespace: Mapping[str, A
         unknown = sorted(set(namespace) - set(definitions))
         if unknown:
             declared = ", ".join(f"${name}" for name in definitions) or "none"
-            raise MissingVariableError(f"The operation declares no variable {', '.join(unknown)}: nothing was "
-                                       f"sent. Its variables: {declared}.")
+            raise MissingVariableError(
+                f"The operation declares no variable {', '.join(unknown)}: nothing was sent. Its variables: {declared}."
+            )
     bound: dict[str, Any] = {}
     missing: list[tuple[str, str]] = []
     for name, definition in definitions.items():
@@ -101,8 +107,9 @@ def bind_variables(operation: OperationDefinitionNode, namespace: Mapping[str, A
     return bound
 
 
-def _check_types(bound: dict[str, Any], definitions: dict[str, VariableDefinitionNode],
-                 schema: GraphQLSchema | None) -> None:
+def _check_types(
+    bound: dict[str, Any], definitions: dict[str, VariableDefinitionNode], schema: GraphQLSchema | None
+) -> None:
     """Coerce the values as the server will; an error names the variable and the path inside it."""
     if schema is None or not bound:
         return

@@ -23,7 +23,8 @@ class SecretBox(widgets.Password):
     """A password box whose value is synced on Enter or blur only and never echoed back."""
 
     value = Unicode("", help="What was typed; emptied by the kernel as soon as it arrives.").tag(
-        sync=True, echo_update=False)
+        sync=True, echo_update=False
+    )
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(continuous_update=False, **kwargs)
@@ -32,14 +33,14 @@ class SecretBox(widgets.Password):
 class LoginWidget(widgets.VBox):
     """Environment (or ION address), client id, client secret and a button; then the login's status."""
 
-    def __init__(self, on_login: Callable[[LoginRequest], str], *,
-                 environ: Mapping[str, str] = os.environ) -> None:
+    def __init__(self, on_login: Callable[[LoginRequest], str], *, environ: Mapping[str, str] = os.environ) -> None:
         self._on_login = on_login
         self._environ = environ
         self._secret: str | None = None
         self.environment = widgets.Dropdown(options=ENVIRONMENT_NAMES, value=SANDBOX, description="Environment")
-        self.address = widgets.Text(description="ION address", placeholder="app.firstresonance.io",
-                                    continuous_update=False)
+        self.address = widgets.Text(
+            description="ION address", placeholder="app.firstresonance.io", continuous_update=False
+        )
         self.api_url = widgets.Text(description="API URL", placeholder="https://api.example.com")
         self.auth_url = widgets.Text(description="Auth URL", placeholder="https://auth.example.com")
         self.client_id = widgets.Text(description="Client id")
@@ -56,8 +57,9 @@ class LoginWidget(widgets.VBox):
         self.client_secret.observe(self._take_secret, names="value")
         self.button.on_click(lambda _: self.submit())
         self._show_target()
-        super().__init__([self.environment, self.address, self._custom, self._credentials, self.where,
-                          self.button, self.status])
+        super().__init__(
+            [self.environment, self.address, self._custom, self._credentials, self.where, self.button, self.status]
+        )
 
     def _prefill(self) -> None:
         """The fields as the ION_* variables would have it (the same reading as every other login)."""
@@ -91,10 +93,14 @@ class LoginWidget(widgets.VBox):
         """The login the fields describe (URLs only for a custom deployment, no client for the sandbox)."""
         environment = self.environment.value
         custom = environment == CUSTOM
-        return LoginRequest(env=environment, api_url=self.api_url.value.strip() or None if custom else None,
-                            auth_url=self.auth_url.value.strip() or None if custom else None,
-                            client_id=None if environment == SANDBOX else self.client_id.value.strip() or None,
-                            client_secret=secret, spelling=WIDGET_SPELLING)
+        return LoginRequest(
+            env=environment,
+            api_url=self.api_url.value.strip() or None if custom else None,
+            auth_url=self.auth_url.value.strip() or None if custom else None,
+            client_id=None if environment == SANDBOX else self.client_id.value.strip() or None,
+            client_secret=secret,
+            spelling=WIDGET_SPELLING,
+        )
 
     def target(self) -> Target:
         return resolve_target(self.request(), self._environ)

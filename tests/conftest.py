@@ -31,8 +31,11 @@ def fresh_sandbox() -> Iterator[RunningSandbox]:
 def fetch_token(client: httpx.Client, sandbox: RunningSandbox) -> str:
     response = client.post(
         sandbox.token_url,
-        data={"grant_type": "client_credentials", "client_id": sandbox.client_id,
-              "client_secret": sandbox.client_secret},
+        data={
+            "grant_type": "client_credentials",
+            "client_id": sandbox.client_id,
+            "client_secret": sandbox.client_secret,
+        },
     )
     response.raise_for_status()
     return response.json()["access_token"]
@@ -46,8 +49,9 @@ class GraphQLCaller:
         self.client = client
         self.token = fetch_token(client, sandbox)
 
-    def __call__(self, query: str, variables: dict[str, Any] | None = None,
-                 operation_name: str | None = None) -> dict[str, Any]:
+    def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None
+    ) -> dict[str, Any]:
         response = self.client.post(
             self.sandbox.graphql_url,
             json={"query": query, "variables": variables, "operationName": operation_name},

@@ -14,11 +14,18 @@ def notebook(*cells: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
 
 
-def execute(nb: nbformat.NotebookNode, *, cwd: Path, allow_errors: bool = False, timeout: int = 180,
-            save_to: Path | None = None) -> nbformat.NotebookNode:
+def execute(
+    nb: nbformat.NotebookNode, *, cwd: Path, allow_errors: bool = False, timeout: int = 180, save_to: Path | None = None
+) -> nbformat.NotebookNode:
     """Execute in a fresh python3 kernel with widget state stored, as a saved notebook would hold it."""
-    client = NotebookClient(nb, kernel_name="python3", timeout=timeout, allow_errors=allow_errors,
-                            store_widget_state=True, resources={"metadata": {"path": str(cwd)}})
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=timeout,
+        allow_errors=allow_errors,
+        store_widget_state=True,
+        resources={"metadata": {"path": str(cwd)}},
+    )
     client.execute()
     if save_to is not None:
         nbformat.write(nb, save_to)

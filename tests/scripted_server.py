@@ -43,8 +43,9 @@ def _handler_class(handle: Handler, seen: list[Request]) -> type[BaseHTTPRequest
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            request = Request("POST", self.path, {k.lower(): v for k, v in self.headers.items()},
-                              self.rfile.read(length))
+            request = Request(
+                "POST", self.path, {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(length)
+            )
             seen.append(request)
             answer = handle(request)
             if callable(answer):

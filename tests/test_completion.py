@@ -480,8 +480,11 @@ def test_without_a_schema_ion_cells_get_no_graphql_and_no_error(shell, capsys):
 
 def test_registering_again_replaces_the_hook(shell):
     register_ipython_completer(shell, lambda: SCHEMA)
-    ours = [m for m in shell.Completer.custom_matchers
-            if getattr(m, "matcher_identifier", "") == "ion_magic.completion.ipython.ion_cell_matcher"]
+    ours = [
+        m
+        for m in shell.Completer.custom_matchers
+        if getattr(m, "matcher_identifier", "") == "ion_magic.completion.ipython.ion_cell_matcher"
+    ]
     assert len(ours) == 1
 
 
@@ -576,8 +579,9 @@ def test_the_options_come_from_each_magics_own_parser():
 
 def magic_complete(magic: str, marked: str, schema=SCHEMA) -> Completions:
     positional = schema_name_suggestions(schema) if magic == "%ion_schema" else []
-    return complete_magic_arguments(marked.replace(CURSOR, ""), marked.index(CURSOR),
-                                    magic_options(magic_parsers()[magic]), positional)
+    return complete_magic_arguments(
+        marked.replace(CURSOR, ""), marked.index(CURSOR), magic_options(magic_parsers()[magic]), positional
+    )
 
 
 def test_a_dash_word_completes_to_options_with_their_help():
@@ -592,16 +596,25 @@ def test_a_dash_word_completes_to_options_with_their_help():
 def test_an_option_with_choices_completes_its_values():
     from ion_magic.environments import ENVIRONMENT_NAMES
 
-    assert [s.text for s in magic_complete("%ion_login", " --env " + CURSOR).suggestions] == sorted(
-        ENVIRONMENT_NAMES)
+    assert [s.text for s in magic_complete("%ion_login", " --env " + CURSOR).suggestions] == sorted(ENVIRONMENT_NAMES)
     assert [s.text for s in magic_complete("%ion_login", " --env sa" + CURSOR).suggestions] == ["sandbox"]
     assert magic_complete("%ion_login", " --client-id " + CURSOR).suggestions == []  # a value nobody can guess
 
 
 def test_ion_schema_completes_type_and_root_field_names():
     offered = {s.text: s for s in magic_complete("%ion_schema", " Ru" + CURSOR).suggestions}
-    assert set(offered) == {"Run", "RunConnection", "RunEdge", "RunStatus", "RunStatusFilter", "RunStep",
-                            "RunSortEnum", "RunsInputFilters", "run", "runs"}
+    assert set(offered) == {
+        "Run",
+        "RunConnection",
+        "RunEdge",
+        "RunStatus",
+        "RunStatusFilter",
+        "RunStep",
+        "RunSortEnum",
+        "RunsInputFilters",
+        "run",
+        "runs",
+    }
     assert offered["Run"].kind == "type" and offered["Run"].description == "A run of a procedure on the factory floor."
     assert offered["runs"].kind == "field" and offered["runs"].detail == "Query.runs: RunConnection"
     assert "createRunStep" in {s.text for s in magic_complete("%ion_schema", " " + CURSOR).suggestions}
@@ -617,8 +630,14 @@ def magic_shell(shell):
 
 def test_ipython_completes_the_magic_lines(magic_shell):
     completions = ipython_completions(magic_shell, "%ion_schema RunS" + CURSOR)
-    assert [c.text for c in completions] == ["RunSortEnum", "RunStatus", "RunStatusFilter", "RunStep",  # same case
-                                             "runs", "RunsInputFilters"]  # then any case
+    assert [c.text for c in completions] == [
+        "RunSortEnum",
+        "RunStatus",
+        "RunStatusFilter",
+        "RunStep",  # same case
+        "runs",
+        "RunsInputFilters",
+    ]  # then any case
     assert {c.start for c in completions} == {len("%ion_schema ")}
     cell = "%%ion df --max" + CURSOR + "\n{ runs { edges { node { id } } } }"
     assert [c.text for c in ipython_completions(magic_shell, cell)] == ["--max-rows"]
@@ -646,8 +665,9 @@ def logged_in_kernel(tmp_path_factory):
     client.start_channels()
     try:
         client.wait_for_ready(timeout=120)
-        reply = client.execute_interactive("%load_ext ion_magic\n%ion_login --sandbox", timeout=120,
-                                           output_hook=lambda message: None)
+        reply = client.execute_interactive(
+            "%load_ext ion_magic\n%ion_login --sandbox", timeout=120, output_hook=lambda message: None
+        )
         assert reply["content"]["status"] == "ok", reply["content"]
         yield client
     finally:

@@ -43,9 +43,18 @@ def test_plain_http_to_a_remote_host_is_refused(url):
         require_safe_url(url)
 
 
-@pytest.mark.parametrize("shown", [
-    "{secret}", "client_secret={quoted}", '"{json}"', "Basic {basic}", "{b64}", "{b64url}", "x{b64_1}y",
-])
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "{secret}",
+        "client_secret={quoted}",
+        '"{json}"',
+        "Basic {basic}",
+        "{b64}",
+        "{b64url}",
+        "x{b64_1}y",
+    ],
+)
 def test_the_secret_and_tokens_are_masked_in_every_form_they_travel_in(shown):
     import base64
     import json
@@ -56,11 +65,14 @@ def test_the_secret_and_tokens_are_masked_in_every_form_they_travel_in(shown):
     credentials.set_token("old-token-abcdef", 300)
     credentials.set_token("new-token-ghijkl", 300)
     text = shown.format(
-        secret=secret, quoted=quote_plus(secret), json=json.dumps(secret)[1:-1],
+        secret=secret,
+        quoted=quote_plus(secret),
+        json=json.dumps(secret)[1:-1],
         basic=base64.b64encode(f"client-a:{secret}".encode()).decode(),
         b64=base64.b64encode(secret.encode()).decode(),
         b64url=base64.urlsafe_b64encode(b"Bearer old-token-abcdef").decode(),
-        b64_1=base64.b64encode(b"x" + secret.encode()).decode())
+        b64_1=base64.b64encode(b"x" + secret.encode()).decode(),
+    )
     redacted = credentials.redact(f"{text} old-token-abcdef new-token-ghijkl")
     assert "********" in redacted and "token-" not in redacted and text not in redacted
     assert "cr+et" not in redacted and "cr%2Bet" not in redacted and "quoted" not in redacted

@@ -24,9 +24,24 @@ THING = SCHEMA.get_type("Thing")
 
 @pytest.mark.parametrize(
     ("field", "kind"),
-    [("i", "int"), ("f", "float"), ("b", "bool"), ("s", "string"), ("id", "id"), ("color", "enum"),
-     ("colors", "list"), ("ids", "list"), ("dt", "datetime"), ("d", "date"), ("dt2", "datetime"),
-     ("ts", "datetime"), ("cdt", "datetime"), ("t", "object"), ("json", "object"), ("other", "object")],
+    [
+        ("i", "int"),
+        ("f", "float"),
+        ("b", "bool"),
+        ("s", "string"),
+        ("id", "id"),
+        ("color", "enum"),
+        ("colors", "list"),
+        ("ids", "list"),
+        ("dt", "datetime"),
+        ("d", "date"),
+        ("dt2", "datetime"),
+        ("ts", "datetime"),
+        ("cdt", "datetime"),
+        ("t", "object"),
+        ("json", "object"),
+        ("other", "object"),
+    ],
 )
 def test_leaf_kind_unwraps_non_null_and_names_lists(field: str, kind: str) -> None:
     assert leaf_kind(THING.fields[field].type)[0] == kind

@@ -122,6 +122,7 @@ def test_every_benchmark_shape_matches_pandas_own_conversions(name: str):
             assert built.tolist() == expected, column
         elif str(built.dtype).startswith("datetime64"):
             pd.testing.assert_series_equal(
-                built, pd.to_datetime(values, format="ISO8601", utc=True).dt.as_unit("ns"), check_names=False)
+                built, pd.to_datetime(values, format="ISO8601", utc=True).dt.as_unit("ns"), check_names=False
+            )
         else:
             pd.testing.assert_series_equal(built, values.astype(built.dtype), check_names=False)

@@ -107,8 +107,14 @@ class Scenario:
 
     def plan(self) -> FramePlan:
         selection, fragments = node_selection(self.selection, self.fragments)
-        return plan_frame(selection, INVENTORY if self.typed else None, fragments, self.explode,
-                          variables=self.variables, schema=SCHEMA if self.typed else None)
+        return plan_frame(
+            selection,
+            INVENTORY if self.typed else None,
+            fragments,
+            self.explode,
+            variables=self.variables,
+            schema=SCHEMA if self.typed else None,
+        )
 
 
 SCENARIOS = [
@@ -116,15 +122,42 @@ SCENARIOS = [
         "every kind from the schema",
         EVERY_FIELD,
         [
-            {"id": 7, "quantity": 2.5, "status": "KITTED", "createdAt": "2024-03-01T08:30:00Z",
-             "needDate": "2024-03-05", "serialNumber": "SN-1", "installed": False, "attributes": {"color": "red"},
-             "labels": ["hot", "new"], "__typename": "PartInventory"},
-            {"id": 8, "quantity": 3, "status": "AVAILABLE", "createdAt": "2024-03-01T10:30:00+02:00",
-             "needDate": None, "serialNumber": "SN-2", "installed": True, "attributes": [1, 2],
-             "labels": [], "__typename": "PartInventory"},
-            {"id": 9, "quantity": None, "status": None, "createdAt": "2024-03-01T08:30:00.250",
-             "needDate": "2024-12-31", "serialNumber": None, "installed": None, "attributes": "plain",
-             "labels": None, "__typename": "PartInventory"},
+            {
+                "id": 7,
+                "quantity": 2.5,
+                "status": "KITTED",
+                "createdAt": "2024-03-01T08:30:00Z",
+                "needDate": "2024-03-05",
+                "serialNumber": "SN-1",
+                "installed": False,
+                "attributes": {"color": "red"},
+                "labels": ["hot", "new"],
+                "__typename": "PartInventory",
+            },
+            {
+                "id": 8,
+                "quantity": 3,
+                "status": "AVAILABLE",
+                "createdAt": "2024-03-01T10:30:00+02:00",
+                "needDate": None,
+                "serialNumber": "SN-2",
+                "installed": True,
+                "attributes": [1, 2],
+                "labels": [],
+                "__typename": "PartInventory",
+            },
+            {
+                "id": 9,
+                "quantity": None,
+                "status": None,
+                "createdAt": "2024-03-01T08:30:00.250",
+                "needDate": "2024-12-31",
+                "serialNumber": None,
+                "installed": None,
+                "attributes": "plain",
+                "labels": None,
+                "__typename": "PartInventory",
+            },
         ],
         {
             "id": ("Int64", [7, 8, 9]),
@@ -142,13 +175,36 @@ SCENARIOS = [
     Scenario(
         "all-null columns keep their kind's dtype",
         EVERY_FIELD + " part { id trackingType }",
-        [dict.fromkeys(["id", "quantity", "status", "createdAt", "needDate", "serialNumber", "installed",
-                        "attributes", "labels", "__typename", "part"])],
+        [
+            dict.fromkeys(
+                [
+                    "id",
+                    "quantity",
+                    "status",
+                    "createdAt",
+                    "needDate",
+                    "serialNumber",
+                    "installed",
+                    "attributes",
+                    "labels",
+                    "__typename",
+                    "part",
+                ]
+            )
+        ],
         {
-            "id": ("Int64", [None]), "quantity": ("Float64", [None]), "status": (STATUS, [None]),
-            "createdAt": (UTC, [None]), "needDate": (DATE, [None]), "serialNumber": ("string", [None]),
-            "installed": ("boolean", [None]), "attributes": ("object", [None]), "labels": ("object", [None]),
-            "__typename": ("string", [None]), "part.id": ("Int64", [None]), "part.trackingType": (TRACKING, [None]),
+            "id": ("Int64", [None]),
+            "quantity": ("Float64", [None]),
+            "status": (STATUS, [None]),
+            "createdAt": (UTC, [None]),
+            "needDate": (DATE, [None]),
+            "serialNumber": ("string", [None]),
+            "installed": ("boolean", [None]),
+            "attributes": ("object", [None]),
+            "labels": ("object", [None]),
+            "__typename": ("string", [None]),
+            "part.id": ("Int64", [None]),
+            "part.trackingType": (TRACKING, [None]),
         },
     ),
     Scenario(
@@ -163,10 +219,19 @@ SCENARIOS = [
         EVERY_FIELD + " part { partNumber trackingType } runs { id }",
         [],
         {
-            "id": ("Int64", []), "quantity": ("Float64", []), "status": (STATUS, []), "createdAt": (UTC, []),
-            "needDate": (DATE, []), "serialNumber": ("string", []), "installed": ("boolean", []),
-            "attributes": ("object", []), "labels": ("object", []), "__typename": ("string", []),
-            "part.partNumber": ("string", []), "part.trackingType": (TRACKING, []), "runs": ("object", []),
+            "id": ("Int64", []),
+            "quantity": ("Float64", []),
+            "status": (STATUS, []),
+            "createdAt": (UTC, []),
+            "needDate": (DATE, []),
+            "serialNumber": ("string", []),
+            "installed": ("boolean", []),
+            "attributes": ("object", []),
+            "labels": ("object", []),
+            "__typename": ("string", []),
+            "part.partNumber": ("string", []),
+            "part.trackingType": (TRACKING, []),
+            "runs": ("object", []),
         },
     ),
     Scenario(
@@ -180,15 +245,24 @@ SCENARIOS = [
         "aliases name the columns",
         "pn: serialNumber qty: quantity p: part { number: partNumber rev: revision }",
         [{"pn": "SN-1", "qty": 1.0, "p": {"number": "PN-1", "rev": "B"}}],
-        {"pn": ("string", ["SN-1"]), "qty": ("Float64", [1.0]), "p.number": ("string", ["PN-1"]),
-         "p.rev": ("string", ["B"])},
+        {
+            "pn": ("string", ["SN-1"]),
+            "qty": ("Float64", [1.0]),
+            "p.number": ("string", ["PN-1"]),
+            "p.rev": ("string", ["B"]),
+        },
     ),
     Scenario(
         "named and inline fragments merge by response key in first-seen order",
         "id ...Inventory ... on PartInventory { status part { revision } } part { partNumber } ... on Node { id }",
         [{"id": 1, "quantity": 4.0, "part": {"partNumber": "PN-1", "revision": "A"}, "status": "WIP"}],
-        {"id": ("Int64", [1]), "quantity": ("Float64", [4.0]), "part.partNumber": ("string", ["PN-1"]),
-         "part.revision": ("string", ["A"]), "status": (STATUS, ["WIP"])},
+        {
+            "id": ("Int64", [1]),
+            "quantity": ("Float64", [4.0]),
+            "part.partNumber": ("string", ["PN-1"]),
+            "part.revision": ("string", ["A"]),
+            "status": (STATUS, ["WIP"]),
+        },
         fragments="fragment Inventory on PartInventory { quantity part { partNumber } id }",
     ),
     Scenario(
@@ -211,8 +285,11 @@ SCENARIOS = [
         "a null nested object gives nulls in all its columns",
         "id location { name parent { name } } part { partNumber trackingType }",
         [
-            {"id": 1, "location": {"name": "Bay 1", "parent": {"name": "Hall"}},
-             "part": {"partNumber": "PN-1", "trackingType": "LOT"}},
+            {
+                "id": 1,
+                "location": {"name": "Bay 1", "parent": {"name": "Hall"}},
+                "part": {"partNumber": "PN-1", "trackingType": "LOT"},
+            },
             {"id": 2, "location": {"name": "Bay 2", "parent": None}, "part": None},
             {"id": 3, "location": None, "part": {"partNumber": "PN-3", "trackingType": None}},
         ],
@@ -241,8 +318,11 @@ SCENARIOS = [
         "explode one level: empty and null lists keep their node",
         "id runs { id title steps { id } } serialNumber",
         [
-            {"id": 1, "runs": [{"id": 5, "title": "R5", "steps": [{"id": 50}]}, {"id": 6, "title": "R6", "steps": []}],
-             "serialNumber": "SN-1"},
+            {
+                "id": 1,
+                "runs": [{"id": 5, "title": "R5", "steps": [{"id": 50}]}, {"id": 6, "title": "R6", "steps": []}],
+                "serialNumber": "SN-1",
+            },
             {"id": 2, "runs": [], "serialNumber": "SN-2"},
             {"id": 3, "runs": None, "serialNumber": None},
         ],
@@ -259,12 +339,20 @@ SCENARIOS = [
         "explode a nested path explodes both levels",
         "id runs { title steps { title status position } }",
         [
-            {"id": 1, "runs": [
-                {"title": "R1", "steps": [{"title": "S1", "status": "TODO", "position": 1},
-                                          {"title": "S2", "status": "HOLD", "position": 2}]},
-                {"title": "R2", "steps": []},
-                None,
-            ]},
+            {
+                "id": 1,
+                "runs": [
+                    {
+                        "title": "R1",
+                        "steps": [
+                            {"title": "S1", "status": "TODO", "position": 1},
+                            {"title": "S2", "status": "HOLD", "position": 2},
+                        ],
+                    },
+                    {"title": "R2", "steps": []},
+                    None,
+                ],
+            },
             {"id": 2, "runs": []},
         ],
         {
@@ -287,8 +375,14 @@ SCENARIOS = [
         "explode a list inside an object",
         "id part { partNumber attributes { key value } revision }",
         [
-            {"id": 1, "part": {"partNumber": "PN-1", "revision": "A",
-                               "attributes": [{"key": "color", "value": "red"}, {"key": "size", "value": "L"}]}},
+            {
+                "id": 1,
+                "part": {
+                    "partNumber": "PN-1",
+                    "revision": "A",
+                    "attributes": [{"key": "color", "value": "red"}, {"key": "size", "value": "L"}],
+                },
+            },
             {"id": 2, "part": None},
         ],
         {
@@ -304,11 +398,30 @@ SCENARIOS = [
         "no schema: kinds inferred from the values",
         "id quantity installed createdAt serialNumber labels attributes part { partNumber } runs { id } unset",
         [
-            {"id": 1, "quantity": 1, "installed": True, "createdAt": "2024-03-01T08:30:00Z", "serialNumber": "7",
-             "labels": ["a"], "attributes": {"color": "red", "size": {"w": 2}}, "part": {"partNumber": "PN-1"},
-             "runs": [{"id": 5}], "unset": None},
-            {"id": 2, "quantity": 2.5, "installed": None, "createdAt": "2024-03-01 10:30:00+02:00",
-             "serialNumber": None, "labels": None, "attributes": None, "part": None, "runs": [], "unset": None},
+            {
+                "id": 1,
+                "quantity": 1,
+                "installed": True,
+                "createdAt": "2024-03-01T08:30:00Z",
+                "serialNumber": "7",
+                "labels": ["a"],
+                "attributes": {"color": "red", "size": {"w": 2}},
+                "part": {"partNumber": "PN-1"},
+                "runs": [{"id": 5}],
+                "unset": None,
+            },
+            {
+                "id": 2,
+                "quantity": 2.5,
+                "installed": None,
+                "createdAt": "2024-03-01 10:30:00+02:00",
+                "serialNumber": None,
+                "labels": None,
+                "attributes": None,
+                "part": None,
+                "runs": [],
+                "unset": None,
+            },
         ],
         {
             "id": ("Int64", [1, 2]),
@@ -329,8 +442,7 @@ SCENARIOS = [
         "no schema: explode infers the element columns",
         "id runs { id title }",
         [{"id": 1, "runs": [{"id": 5, "title": "R5"}, {"id": 6, "title": None}]}, {"id": 2, "runs": None}],
-        {"id": ("Int64", [1, 1, 2]), "runs.id": ("Int64", [5, 6, None]),
-         "runs.title": ("string", ["R5", None, None])},
+        {"id": ("Int64", [1, 1, 2]), "runs.id": ("Int64", [5, 6, None]), "runs.title": ("string", ["R5", None, None])},
         explode="runs",
         typed=False,
     ),
@@ -345,12 +457,30 @@ SCENARIOS = [
         "values that do not fit their kind fall back to object, keeping every value",
         "quantity quantityAvailable status createdAt installed serialNumber",
         [
-            {"quantity": 1.5, "quantityAvailable": 3, "status": "AVAILABLE", "createdAt": "2024-03-01T08:30:00Z",
-             "installed": True, "serialNumber": "SN-1"},
-            {"quantity": "n/a", "quantityAvailable": 2.5, "status": "LOST", "createdAt": "yesterday",
-             "installed": "yes", "serialNumber": 42},
-            {"quantity": 2, "quantityAvailable": True, "status": None, "createdAt": "", "installed": None,
-             "serialNumber": None},
+            {
+                "quantity": 1.5,
+                "quantityAvailable": 3,
+                "status": "AVAILABLE",
+                "createdAt": "2024-03-01T08:30:00Z",
+                "installed": True,
+                "serialNumber": "SN-1",
+            },
+            {
+                "quantity": "n/a",
+                "quantityAvailable": 2.5,
+                "status": "LOST",
+                "createdAt": "yesterday",
+                "installed": "yes",
+                "serialNumber": 42,
+            },
+            {
+                "quantity": 2,
+                "quantityAvailable": True,
+                "status": None,
+                "createdAt": "",
+                "installed": None,
+                "serialNumber": None,
+            },
         ],
         {
             "quantity": ("object", [1.5, "n/a", 2.0]),
@@ -381,10 +511,16 @@ SCENARIOS = [
     Scenario(
         "a non-object where an object was selected is kept in its own column",
         "id part { partNumber } serialNumber",
-        [{"id": 1, "part": "PN-1", "serialNumber": "A"},
-         {"id": 2, "part": {"partNumber": "PN-2"}, "serialNumber": "B"}],
-        {"id": ("Int64", [1, 2]), "part": ("object", ["PN-1", None]), "part.partNumber": ("string", [None, "PN-2"]),
-         "serialNumber": ("string", ["A", "B"])},
+        [
+            {"id": 1, "part": "PN-1", "serialNumber": "A"},
+            {"id": 2, "part": {"partNumber": "PN-2"}, "serialNumber": "B"},
+        ],
+        {
+            "id": ("Int64", [1, 2]),
+            "part": ("object", ["PN-1", None]),
+            "part.partNumber": ("string", [None, "PN-2"]),
+            "serialNumber": ("string", ["A", "B"]),
+        },
     ),
 ]
 
@@ -423,7 +559,10 @@ def test_plan_without_schema_has_unknown_kinds_except_typename() -> None:
     selection, _ = node_selection("id __typename part { partNumber }")
     plan = plan_frame(selection, None, {})
     assert [(column.name, column.kind) for column in plan.columns] == [
-        ("id", "unknown"), ("__typename", "string"), ("part.partNumber", "unknown")]
+        ("id", "unknown"),
+        ("__typename", "string"),
+        ("part.partNumber", "unknown"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -468,8 +607,12 @@ def test_a_mutation_payload_plans_like_a_node() -> None:
     payload = document.definitions[0].selection_set.selections[0]
     plan = plan_frame(payload.selection_set, schema.get_type("Payload"), {})
     frame = build_frame([{"step": {"id": 3, "title": "Torque", "run": None}}], plan)
-    pd.testing.assert_frame_equal(frame, expected_frame(
-        {"step.id": ("Int64", [3]), "step.title": ("string", ["Torque"]), "step.run.id": ("Int64", [None])}))
+    pd.testing.assert_frame_equal(
+        frame,
+        expected_frame(
+            {"step.id": ("Int64", [3]), "step.title": ("string", ["Torque"]), "step.run.id": ("Int64", [None])}
+        ),
+    )
 
 
 def test_unknown_fragment_is_a_value_error() -> None:
@@ -499,13 +642,17 @@ def synthetic_nodes(count: int, seed: int) -> list[dict[str, Any]]:
             "id": 1000 + index,
             "quantity": None if rng.random() < 0.1 else round(rng.uniform(0, 100), 2),
             "status": rng.choice([*STATUS.categories, None]),
-            "createdAt": None if rng.random() < 0.05 else (
+            "createdAt": None
+            if rng.random() < 0.05
+            else (
                 f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:15:00"
-                f"{rng.choice(['Z', '+01:00'])}"),
+                f"{rng.choice(['Z', '+01:00'])}"
+            ),
             "serialNumber": None if rng.random() < 0.2 else f"SN-{index}",
             "installed": rng.choice([True, False, None]),
-            "part": None if rng.random() < 0.1 else {"id": rng.randint(1, 50),
-                                                     "trackingType": rng.choice(["LOT", None])},
+            "part": None
+            if rng.random() < 0.1
+            else {"id": rng.randint(1, 50), "trackingType": rng.choice(["LOT", None])},
         }
         for index in range(count)
     ]
@@ -518,10 +665,18 @@ def json_normalized(nodes: list[dict[str, Any]]) -> pd.DataFrame:
     """The same frame by pandas.json_normalize and explicit conversions."""
     frame = pd.json_normalize(nodes)
     frame["createdAt"] = pd.to_datetime(frame["createdAt"], format="ISO8601", utc=True).dt.as_unit("ns")
-    frame = frame.astype({"id": "Int64", "quantity": "Float64", "status": STATUS, "serialNumber": "string",
-                          "installed": "boolean", "part.id": "Int64", "part.trackingType": TRACKING})
-    return frame[["id", "quantity", "status", "createdAt", "serialNumber", "installed", "part.id",
-                  "part.trackingType"]]
+    frame = frame.astype(
+        {
+            "id": "Int64",
+            "quantity": "Float64",
+            "status": STATUS,
+            "serialNumber": "string",
+            "installed": "boolean",
+            "part.id": "Int64",
+            "part.trackingType": TRACKING,
+        }
+    )
+    return frame[["id", "quantity", "status", "createdAt", "serialNumber", "installed", "part.id", "part.trackingType"]]
 
 
 def test_a_long_pull_in_pages_matches_json_normalize() -> None:
@@ -543,7 +698,10 @@ def test_a_misfit_late_in_a_long_pull_keeps_every_earlier_value() -> None:
     assert frame["quantity"].dtype == object and frame["createdAt"].dtype == object
     assert frame["quantity"].tolist() == [node["quantity"] for node in nodes]
     assert frame["createdAt"].tolist() == [
-        None if node["createdAt"] is None else node["createdAt"] if node["createdAt"] == "not a date"
+        None
+        if node["createdAt"] is None
+        else node["createdAt"]
+        if node["createdAt"] == "not a date"
         else pd.Timestamp(node["createdAt"]).tz_convert("UTC")
         for node in nodes
     ]
@@ -558,8 +716,9 @@ def test_any_paging_of_the_nodes_gives_the_same_frame(seed: int, cuts: list[int]
         nodes[index] = None
     for index in rng.sample(range(300), 30):
         if nodes[index] is not None:
-            nodes[index]["runs"] = [{"id": rng.randint(1, 9), "title": rng.choice(["a", None])}
-                                    for _ in range(rng.randint(0, 3))]
+            nodes[index]["runs"] = [
+                {"id": rng.randint(1, 9), "title": rng.choice(["a", None])} for _ in range(rng.randint(0, 3))
+            ]
     plan = plan_frame(node_selection(LONG_SELECTION + " runs { id title }")[0], INVENTORY, {}, "runs")
     builder = FrameBuilder(plan)
     bounds = [0, *sorted(cuts), len(nodes)]
@@ -614,8 +773,9 @@ def test_corpus_connections_plan_with_known_kinds(corpus: list[dict[str, Any]], 
             assert len(names) == len(set(names)), operation["name"]
             # Without a schema a list of objects cannot be told from an object: its leaves are planned.
             untyped_names = [column.name for column in untyped.columns]
-            assert all(name in untyped_names or any(other.startswith(f"{name}.") for other in untyped_names)
-                       for name in names), operation["name"]
+            assert all(
+                name in untyped_names or any(other.startswith(f"{name}.") for other in untyped_names) for name in names
+            ), operation["name"]
             assert all(column.kind != "unknown" for column in typed.columns), operation["name"]
             assert build_frame([], typed).columns.tolist() == names
             planned += 1
@@ -623,6 +783,7 @@ def test_corpus_connections_plan_with_known_kinds(corpus: list[dict[str, Any]], 
 
 
 # --- real sandbox responses over loopback HTTP ---------------------------------------------------------------------
+
 
 def json_at(node: dict[str, Any] | None, path: tuple[str, ...]) -> Any:
     for key in path:
@@ -635,8 +796,7 @@ def python_value(value: Any) -> Any:
 
 
 def test_sandbox_inventories_become_a_typed_frame(gql, sandbox_schema: GraphQLSchema) -> None:
-    selection = ("id quantity status serialNumber installed createdAt "
-                 "part { partNumber trackingType } location { name }")
+    selection = "id quantity status serialNumber installed createdAt part { partNumber trackingType } location { name }"
     body = gql(f"{{ partInventories(first: 60) {{ edges {{ node {{ {selection} }} }} }} }}")
     nodes = [edge["node"] for edge in body["data"]["partInventories"]["edges"]]
     assert nodes
@@ -646,10 +806,17 @@ def test_sandbox_inventories_become_a_typed_frame(gql, sandbox_schema: GraphQLSc
         builder.add_nodes(nodes[start : start + 7])
     frame = builder.finish()
     assert frame.dtypes.astype(str).to_dict() == {
-        "id": "Int64", "quantity": "Float64", "status": "category", "serialNumber": "string", "installed": "boolean",
-        "createdAt": UTC, "part.partNumber": "string", "part.trackingType": "category", "location.name": "string"}
-    assert frame["status"].cat.categories.tolist() == list(
-        sandbox_schema.get_type("PartInventoryStatus").values)
+        "id": "Int64",
+        "quantity": "Float64",
+        "status": "category",
+        "serialNumber": "string",
+        "installed": "boolean",
+        "createdAt": UTC,
+        "part.partNumber": "string",
+        "part.trackingType": "category",
+        "location.name": "string",
+    }
+    assert frame["status"].cat.categories.tolist() == list(sandbox_schema.get_type("PartInventoryStatus").values)
     for column in plan.columns:
         got = [python_value(value) for value in frame[column.name].tolist()]
         sent = [json_at(node, column.path) for node in nodes]
@@ -667,5 +834,6 @@ def test_sandbox_runs_explode_into_steps(gql, sandbox_schema: GraphQLSchema) -> 
     assert len(frame) == sum(max(len(node["steps"] or []), 1) for node in nodes)
     assert frame.columns.tolist() == ["id", "title", "steps.id", "steps.title", "steps.status"]
     assert [python_value(v) for v in frame["steps.id"]] == [
-        step["id"] for node in nodes for step in (node["steps"] or [{"id": None}])]
+        step["id"] for node in nodes for step in (node["steps"] or [{"id": None}])
+    ]
     assert frame["steps.status"].dtype == pd.CategoricalDtype(list(sandbox_schema.get_type("RunStepStatus").values))

@@ -44,8 +44,18 @@ def test_the_table_has_exactly_the_manual_rows():
     assert {app for env in ENVIRONMENTS.values() for app in env.apps} == set(MANUAL_ROWS)
 
 
-@pytest.mark.parametrize("address", ["app.firstresonance.com", "api.buildwithion.com", "", "https://", "ftp://app.ion-gov.com",
-                                     "https://user:pw@app.firstresonance.io", "evil.example/app.firstresonance.io"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "app.firstresonance.com",
+        "api.buildwithion.com",
+        "",
+        "https://",
+        "ftp://app.ion-gov.com",
+        "https://user:pw@app.firstresonance.io",
+        "evil.example/app.firstresonance.io",
+    ],
+)
 def test_an_unknown_address_lists_the_known_ones_and_points_at_the_urls(address):
     with pytest.raises(ValueError) as caught:
         resolve_app(address)
@@ -68,8 +78,9 @@ def test_identity_describes_itself():
 
 
 def test_the_identity_query_asks_only_for_fields_the_schema_has():
-    with_organization = build_schema("type Org { id: ID domain: String } type User { email: String "
-                                     "organization: Org } type Query { me: User }")
+    with_organization = build_schema(
+        "type Org { id: ID domain: String } type User { email: String organization: Org } type Query { me: User }"
+    )
     assert identity_query(with_organization) == "{ me { email organization { domain id } } }"
     assert identity_query(build_schema("type Query { runs: Int }")) is None
     assert identity_query(None) is None
@@ -129,8 +140,9 @@ def test_the_identity_line_and_the_summary_lines_against_the_sandbox(ipython, ca
     ipython.run_cell_magic("ion", "runs_df", "{ runs(first: 2) { edges { node { id } } } }")
     summary = capsys.readouterr().out.strip()
     assert summary.endswith("→ runs_df")  # the sandbox is not named on a query's line
-    ipython.run_cell_magic("ion", "made --allow-mutation",
-                           'mutation { createLocation(input: {name: "Bay 42"}) { location { id } } }')
+    ipython.run_cell_magic(
+        "ion", "made --allow-mutation", 'mutation { createLocation(input: {name: "Bay 42"}) { location { id } } }'
+    )
     summary = capsys.readouterr().out.strip()
     assert summary.endswith(f"→ made  [sandbox, organization {organization}]")
     assert ipython.user_ns["made"].attrs["ion"]["organization"] == organization

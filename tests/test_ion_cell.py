@@ -38,6 +38,6 @@ def test_the_magic_line_is_the_first_line_that_is_not_blank(case):
 
 def test_the_graphql_text_starts_after_the_magic_lines_break():
     cell = "\n  \n%%ion runs --page-size 5\r\n{ runs { edges { node { id } } } }"
-    assert cell[graphql_body_start(cell):] == "{ runs { edges { node { id } } } }"
+    assert cell[graphql_body_start(cell) :] == "{ runs { edges { node { id } } } }"
     assert graphql_body_start("%%ion runs") is None
     assert graphql_body_start("%%sql\n{ a }") is None

@@ -19,8 +19,9 @@ PACKAGE = "ion_magic"
 PACKAGE_DIR = Path(__file__).resolve().parents[1] / PACKAGE
 
 # The magic layer: the modules that talk to IPython and Jupyter (and `lab`, which starts JupyterLab).
-MAGIC_LAYER = {f"{PACKAGE}.{name}" for name in (
-    "magics", "widgets", "schema_channel", "progress", "completion.ipython", "lab")}
+MAGIC_LAYER = {
+    f"{PACKAGE}.{name}" for name in ("magics", "widgets", "schema_channel", "progress", "completion.ipython", "lab")
+}
 # The package's __init__ is the extension's entry point: load_ipython_extension imports the magics.
 ENTRY_POINT = PACKAGE
 SANDBOX = f"{PACKAGE}.sandbox"
@@ -124,17 +125,21 @@ def test_the_source_is_read():
     assert {f"{PACKAGE}.session", SANDBOX} <= MODULES
     assert any(imp.importer == f"{PACKAGE}.magics" and is_within(imp.imported, "IPython") for imp in IMPORTS)
     assert {(imp.importer, imp.function or "") for imp in pipeline_imports() if allowed_on_call(imp)} == set(
-        IMPORTS_ON_CALL)
+        IMPORTS_ON_CALL
+    )
 
 
 def test_the_pipeline_imports_neither_ipython_nor_ipywidgets():
-    offending = [str(imp) for imp in pipeline_imports()
-                 if any(is_within(imp.imported, package) for package in NOTEBOOK_PACKAGES)]
+    offending = [
+        str(imp) for imp in pipeline_imports() if any(is_within(imp.imported, package) for package in NOTEBOOK_PACKAGES)
+    ]
     assert offending == []
 
 
 def test_the_pipeline_imports_neither_the_magic_layer_nor_the_sandbox_but_where_called_for():
-    offending = [str(imp) for imp in pipeline_imports()
-                 if (in_magic_layer(resolve(imp.imported)) or is_within(imp.imported, SANDBOX))
-                 and not allowed_on_call(imp)]
+    offending = [
+        str(imp)
+        for imp in pipeline_imports()
+        if (in_magic_layer(resolve(imp.imported)) or is_within(imp.imported, SANDBOX)) and not allowed_on_call(imp)
+    ]
     assert offending == []

@@ -60,15 +60,22 @@ def test_listing_names_operations_with_variables_and_fragments_with_types(folder
         ("RunTitles", "query RunTitles"),
     ]
     assert [(f.name, f.type_condition) for f in library.fragments()] == [
-        ("RunBasics", "Run"), ("RunPart", "Run"), ("StepBasics", "RunStep"), ("Mine", "Run")]
+        ("RunBasics", "Run"),
+        ("RunPart", "Run"),
+        ("StepBasics", "RunStep"),
+        ("Mine", "Run"),
+    ]
     described = library.describe()
     signature = "query OpenRuns($status: RunStatus = IN_PROGRESS)"
     assert f"  open_runs                {signature}  [open_runs.graphql]" in described.splitlines()
     assert "  RunBasics                on Run  [fragments.graphql]" in described.splitlines()
     table = operations(folder)
     assert table.loc[table["kind"] == "fragment", "name"].tolist() == ["RunBasics", "RunPart", "StepBasics", "Mine"]
-    assert library.fragment_messages()[1] == {"name": "RunPart", "typeCondition": "Run",
-                                              "text": "fragment RunPart on Run { part { partNumber } }"}
+    assert library.fragment_messages()[1] == {
+        "name": "RunPart",
+        "typeCondition": "Run",
+        "text": "fragment RunPart on Run { part { partNumber } }",
+    }
     assert library.saved_names() == ["RecentRuns", "RunTitles", "open_runs"]
 
 
@@ -102,8 +109,10 @@ def test_the_cells_own_fragment_wins_with_a_note(folder):
     cell = "{ runs { edges { node { ...RunBasics } } } }\nfragment RunBasics on Run { status }"
     composed = OperationLibrary(folder).compose_cell(cell, ION_LIKE)
     assert composed.text == cell
-    assert composed.notes == ("Note: fragment RunBasics is defined in the cell and in "
-                              f"{folder / 'fragments.graphql'}; the one in the cell is used.",)
+    assert composed.notes == (
+        "Note: fragment RunBasics is defined in the cell and in "
+        f"{folder / 'fragments.graphql'}; the one in the cell is used.",
+    )
 
 
 def test_a_missing_fragment_points_at_the_cell_line_and_suggests(folder):
@@ -206,8 +215,7 @@ def test_save_checks_before_writing(folder):
         library.save("../escape", "{ apiVersion }", ION_LIKE)
     with pytest.raises(IonError, match=r"RunPart is already defined in .*fragments\.graphql"):
         library.save("clash", "fragment RunPart on Run { id }", ION_LIKE)
-    assert sorted(path.name for path in folder.iterdir()) == ["fragments.graphql", "open_runs.graphql",
-                                                               "two.graphql"]
+    assert sorted(path.name for path in folder.iterdir()) == ["fragments.graphql", "open_runs.graphql", "two.graphql"]
 
 
 def test_a_fragment_only_cell_saves_and_has_nothing_to_run(tmp_path):
@@ -221,8 +229,7 @@ def test_the_python_api_text_is_a_name_or_graphql(folder):
     assert is_saved_reference("open_runs") and is_saved_reference(" two.graphql ")
     assert not is_saved_reference("{ runs { edges { node { id } } } }") and not is_saved_reference("query Q { x }")
     assert "OpenRuns" in compose_text("open_runs", ION_LIKE, folder).text
-    assert "fragment RunBasics" in compose_text("{ runs { edges { node { ...RunBasics } } } }", ION_LIKE,
-                                                folder).text
+    assert "fragment RunBasics" in compose_text("{ runs { edges { node { ...RunBasics } } } }", ION_LIKE, folder).text
     with pytest.raises(IonError, match="No saved operation 'open_run'"):
         compose_text("open_run", ION_LIKE, folder)
 

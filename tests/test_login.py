@@ -45,13 +45,19 @@ def test_credentials_without_an_environment_are_an_error_saying_what_to_set(vari
     assert "ION_APP_URL" in message and "ION_ENV" in message and "--sandbox" in message
 
 
-@pytest.mark.parametrize(("given", "clash"), [
-    ({"sandbox": True, "env": "production"}, "--sandbox and --env"),
-    ({"env": "production", "api_url": "https://x.example", "auth_url": "https://y.example"}, "--env and --api-url"),
-    ({"app": "app.firstresonance.io", "env": "staging"}, "--env and --app"),
-    ({"app": "app.firstresonance.io", "api_url": "https://x.example", "auth_url": "https://y.example"}, "--app and"),
-    ({"sandbox": True, "env": "custom"}, "--sandbox and --env custom"),
-])
+@pytest.mark.parametrize(
+    ("given", "clash"),
+    [
+        ({"sandbox": True, "env": "production"}, "--sandbox and --env"),
+        ({"env": "production", "api_url": "https://x.example", "auth_url": "https://y.example"}, "--env and --api-url"),
+        ({"app": "app.firstresonance.io", "env": "staging"}, "--env and --app"),
+        (
+            {"app": "app.firstresonance.io", "api_url": "https://x.example", "auth_url": "https://y.example"},
+            "--app and",
+        ),
+        ({"sandbox": True, "env": "custom"}, "--sandbox and --env custom"),
+    ],
+)
 def test_conflicting_options_are_usage_errors(given, clash):
     with pytest.raises(IonError, match="give only one") as caught:
         target(**given)
@@ -81,8 +87,12 @@ def test_the_target_the_variables_name_brings_their_credentials_and_another_does
         resolve_credentials(LoginRequest(), other, variables)
     assert "staging-secret" not in str(caught.value)
     asked = []
-    found = resolve_credentials(LoginRequest(client_id="prod-client"), other, variables,
-                                ask_secret=lambda client: asked.append(client) or "typed")
+    found = resolve_credentials(
+        LoginRequest(client_id="prod-client"),
+        other,
+        variables,
+        ask_secret=lambda client: asked.append(client) or "typed",
+    )
     assert found == ("prod-client", "typed") and asked == ["prod-client"]  # never the staging secret
 
 
@@ -91,8 +101,9 @@ def test_the_secret_variable_goes_only_with_its_own_client_id():
     chosen = target(variables)
     with pytest.raises(IonError, match="No client secret for b"):
         resolve_credentials(LoginRequest(client_id="b"), chosen, variables)
-    assert resolve_credentials(LoginRequest(client_id="b"), chosen, {"ION_ENV": "staging",
-                                                                    "ION_CLIENT_SECRET": "s"}) == ("b", "s")
+    assert resolve_credentials(
+        LoginRequest(client_id="b"), chosen, {"ION_ENV": "staging", "ION_CLIENT_SECRET": "s"}
+    ) == ("b", "s")
 
 
 def test_the_python_api_speaks_its_own_language():
@@ -124,8 +135,9 @@ def test_connect_with_credentials_and_no_environment_refuses_instead_of_using_th
 def test_connect_with_no_variable_logs_in_to_the_sandbox_and_the_sandbox_refuses_other_credentials():
     session = ion_magic.connect()
     try:
-        assert session.environment == "sandbox" and session.query("{ runs(first: 2) { edges { node { id } } } }",
-                                                                    progress=False).shape == (2, 1)
+        assert session.environment == "sandbox" and session.query(
+            "{ runs(first: 2) { edges { node { id } } } }", progress=False
+        ).shape == (2, 1)
     finally:
         session.close()
     with pytest.raises(IonError, match="its own demo client"):
@@ -139,8 +151,9 @@ def test_a_failed_login_closes_its_session(monkeypatch):
     original = session_module.IonSession.close
     monkeypatch.setattr(session_module.IonSession, "close", lambda self: closed.append(self) or original(self))
     with start_sandbox() as sandbox:
-        request = LoginRequest(api_url=sandbox.api_url, auth_url=sandbox.auth_url, client_id=sandbox.client_id,
-                               client_secret="wrong")
+        request = LoginRequest(
+            api_url=sandbox.api_url, auth_url=sandbox.auth_url, client_id=sandbox.client_id, client_secret="wrong"
+        )
         with pytest.raises(IonError, match="refused the login"):
             login(request, environ={})
     assert len(closed) == 1 and not closed[0].active

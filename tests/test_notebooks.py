@@ -66,8 +66,9 @@ def test_notebook_is_saved_clean_and_shaped_as_a_tutorial(path: Path):
 
 @pytest.mark.kernel
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
-def test_notebook_runs_top_to_bottom_against_a_fresh_sandbox(path: Path, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch):
+def test_notebook_runs_top_to_bottom_against_a_fresh_sandbox(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     for name in [name for name in os.environ if name.startswith("ION_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("ION_MAGIC_CACHE_DIR", str(tmp_path / "schema-cache"))
@@ -78,8 +79,14 @@ def test_notebook_runs_top_to_bottom_against_a_fresh_sandbox(path: Path, tmp_pat
         replies[cell_index] = execute_reply["content"]
 
     # nbclient raises on the first failing cell that does not carry the raises-exception tag
-    client = NotebookClient(nb, kernel_name="python3", timeout=180, store_widget_state=True,
-                            resources={"metadata": {"path": str(NOTEBOOK_DIR)}}, on_cell_executed=keep_reply)
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=180,
+        store_widget_state=True,
+        resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
+        on_cell_executed=keep_reply,
+    )
     client.execute()
 
     code = [index for index, cell in enumerate(nb.cells) if cell.cell_type == "code"]

@@ -24,8 +24,9 @@ def arguments_of(document: str, field: str) -> dict[str, str]:
     operation = parse(document).definitions[0]
     root = operation.selection_set.selections[0]
     assert root.name.value == field
-    return {argument.name.value: argument.value.name.value for argument in root.arguments
-            if hasattr(argument.value, "name")}
+    return {
+        argument.name.value: argument.value.name.value for argument in root.arguments if hasattr(argument.value, "name")
+    }
 
 
 def test_unpaginated_connection_gets_first_after_and_page_info():
@@ -33,8 +34,10 @@ def test_unpaginated_connection_gets_first_after_and_page_info():
     (root,) = result.roots
     assert root.shape == "connection" and root.paging.follow
     assert root.paging.page_size == 100
-    assert arguments_of(root.document, "runs") == {"first": root.paging.first_variable,
-                                                   "after": root.paging.after_variable}
+    assert arguments_of(root.document, "runs") == {
+        "first": root.paging.first_variable,
+        "after": root.paging.after_variable,
+    }
     assert f"{PAGE_INFO_ALIAS}: pageInfo" in root.document
     assert "totalCount" in root.document
     assert validate(ION_LIKE, parse(root.document)) == []
@@ -113,7 +116,7 @@ def test_validation_error_names_the_field_points_at_the_cell_line_and_suggests()
     assert "Cannot query field 'titel' on type 'Run'. Did you mean 'title'?" in message
     pointer_line, caret_line = message.splitlines()[1:3]
     assert pointer_line.startswith("cell line 3: ")
-    assert pointer_line[caret_line.index("^"):].startswith("titel")
+    assert pointer_line[caret_line.index("^") :].startswith("titel")
 
 
 def test_syntax_errors_and_wrong_shapes_are_clear():

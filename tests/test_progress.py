@@ -70,8 +70,10 @@ def test_a_script_gets_no_progress_by_default_and_one_when_asked(sandbox, tmp_pa
         print(len(frame))
     """)
     env = {"ION_MAGIC_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
-    default, asked = (subprocess.run([sys.executable, "-c", script, mode], capture_output=True, env=env,
-                                     timeout=120, check=True) for mode in ("default", "on"))
+    default, asked = (
+        subprocess.run([sys.executable, "-c", script, mode], capture_output=True, env=env, timeout=120, check=True)
+        for mode in ("default", "on")
+    )
     assert int(default.stdout) == int(asked.stdout) > 10
     assert default.stderr == b""
     assert b"partInventories" in asked.stderr and redraws(asked.stderr.decode()) > 1
@@ -82,13 +84,16 @@ def test_a_script_gets_no_progress_by_default_and_one_when_asked(sandbox, tmp_pa
 def test_a_saved_notebook_keeps_no_progress_line(tmp_path, monkeypatch):
     monkeypatch.setenv("ION_MAGIC_CACHE_DIR", str(tmp_path / "cache"))
     pull = "{ partInventories { edges { node { id serialNumber } } } }"
-    nb = execute(notebook(
-        "%load_ext ion_magic\n%ion_login --sandbox",
-        "import ion_magic.progress as progress\nprogress.REDRAW_INTERVAL = progress.FIRST_DRAW_AFTER = 0",
-        f"%%ion shown --page-size 2\n{pull}",
-        f"%%ion hidden --page-size 2 --no-progress\n{pull}",
-        "print(len(shown), len(hidden))",
-    ), cwd=tmp_path)
+    nb = execute(
+        notebook(
+            "%load_ext ion_magic\n%ion_login --sandbox",
+            "import ion_magic.progress as progress\nprogress.REDRAW_INTERVAL = progress.FIRST_DRAW_AFTER = 0",
+            f"%%ion shown --page-size 2\n{pull}",
+            f"%%ion hidden --page-size 2 --no-progress\n{pull}",
+            "print(len(shown), len(hidden))",
+        ),
+        cwd=tmp_path,
+    )
     shown, hidden, check = nb.cells[2:]
     rows = [int(count) for count in text_of(check).split()]
     assert rows[0] == rows[1] > 10

@@ -19,11 +19,16 @@ from ion_magic.session import IonSession
 FIXED_PORT_ENDPOINT = "http://127.0.0.1:8711/graphql"
 
 
-@pytest.mark.parametrize(("endpoint", "kept"), [
-    ("https://api.buildwithion.com/graphql", True), ("http://127.0.0.1:8711/graphql", True),
-    ("http://127.0.0.1:43117/graphql", False), ("http://localhost:60001/graphql", False),
-    ("https://api.example.com:44300/graphql", True),
-])
+@pytest.mark.parametrize(
+    ("endpoint", "kept"),
+    [
+        ("https://api.buildwithion.com/graphql", True),
+        ("http://127.0.0.1:8711/graphql", True),
+        ("http://127.0.0.1:43117/graphql", False),
+        ("http://localhost:60001/graphql", False),
+        ("https://api.example.com:44300/graphql", True),
+    ],
+)
 def test_which_endpoints_are_kept_on_disk(endpoint, kept):
     assert kept_on_disk(endpoint) is kept
 
@@ -33,11 +38,13 @@ def test_an_ephemeral_sandbox_is_never_cached(tmp_path):
     one's schema, so a loopback endpoint on an ephemeral port is introspected at every login."""
     cache = SchemaCache(tmp_path)
     with start_sandbox() as sandbox:
-        first = IonSession("custom", sandbox.api_url, sandbox.auth_url, sandbox.client_id, sandbox.client_secret,
-                           schema_cache=cache)
+        first = IonSession(
+            "custom", sandbox.api_url, sandbox.auth_url, sandbox.client_id, sandbox.client_secret, schema_cache=cache
+        )
         first.login()
-        again = IonSession("custom", sandbox.api_url, sandbox.auth_url, sandbox.client_id, sandbox.client_secret,
-                           schema_cache=cache)
+        again = IonSession(
+            "custom", sandbox.api_url, sandbox.auth_url, sandbox.client_id, sandbox.client_secret, schema_cache=cache
+        )
         again.login()
     assert list(tmp_path.iterdir()) == []
     assert first.schema_saved_at is None and again.schema_saved_at is None  # both introspected
@@ -57,8 +64,9 @@ def test_files_of_ephemeral_endpoints_and_old_files_are_pruned(tmp_path):
 
 def _sandbox_session(sandbox, cache: SchemaCache) -> IonSession:
     """A session whose endpoint is kept on disk: the sandbox seen through a fixed-port name."""
-    session = IonSession("custom", sandbox.api_url, sandbox.auth_url, sandbox.client_id, sandbox.client_secret,
-                         schema_cache=cache)
+    session = IonSession(
+        "custom", sandbox.api_url, sandbox.auth_url, sandbox.client_id, sandbox.client_secret, schema_cache=cache
+    )
     session.graphql_url = FIXED_PORT_ENDPOINT  # the cache key only; requests go to the transport's URL
     return session
 

@@ -76,8 +76,10 @@ def test_a_name_that_is_a_root_field_and_a_type_in_another_case_points_at_the_ot
     assert typed.startswith("object Run\n") and "Also: Query.run" in typed
 
 
-@pytest.mark.parametrize(("typed", "suggested"), [("Runn", "'Run'"), ("RunStatu", "'RunStatus'"),
-                                                   ("createPartInventry", "'createPartInventory'")])
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [("Runn", "'Run'"), ("RunStatu", "'RunStatus'"), ("createPartInventry", "'createPartInventory'")],
+)
 def test_a_miss_suggests_the_closest_names(typed, suggested):
     with pytest.raises(SchemaNameError) as caught:
         describe_name(SCHEMA, typed)
@@ -115,8 +117,9 @@ def test_wrapping_keeps_list_items_and_their_hanging_indent():
     lines = wrap_description(STATUS_RULES, "  ")
     long_rule = next(index for index, line in enumerate(lines) if line.startswith("  - any step FAILED"))
     assert lines[long_rule + 1].startswith("    ") and not lines[long_rule + 1].startswith("    -")
-    assert " ".join(line.strip() for line in lines[long_rule:long_rule + 2]).startswith(
-        "- any step FAILED: FAILED, whatever the other steps say")
+    assert " ".join(line.strip() for line in lines[long_rule : long_rule + 2]).startswith(
+        "- any step FAILED: FAILED, whatever the other steps say"
+    )
     assert wrap_description(None) == [] and wrap_description("   ") == []
 
 
@@ -129,10 +132,15 @@ def test_the_roots_listing_has_every_root_with_its_whole_description():
 
 def test_search_finds_types_fields_arguments_enum_values_and_descriptions():
     hits = {(hit.kind, hit.name) for hit in search_schema(SCHEMA, "serial")}
-    assert hits == {("field", "Run.serialNumber"), ("input field", "CreatePartInventoryInput.serial"),
-                    ("field", "Mutation.createPartInventory")}  # the last one by its description
+    assert hits == {
+        ("field", "Run.serialNumber"),
+        ("input field", "CreatePartInventoryInput.serial"),
+        ("field", "Mutation.createPartInventory"),
+    }  # the last one by its description
     assert {(hit.kind, hit.name) for hit in search_schema(SCHEMA, "hold")} >= {
-        ("enum value", "RunStatus.HOLD"), ("field", "Run.status")}
+        ("enum value", "RunStatus.HOLD"),
+        ("field", "Run.status"),
+    }
     assert {hit.name for hit in search_schema(SCHEMA, "CURSOR")} == {"Query.runs(after)", "RunEdge.cursor"}
 
 

@@ -20,8 +20,17 @@ from ion_magic.rewrite import PAGE_INFO_ALIAS
 from ion_magic.script import explain
 
 SCHEMA = build_schema((Path(ion_magic.__file__).parent / "sandbox" / "schema.graphql").read_text())
-DANGEROUS = {"os.system", "os.exec", "os.posix_spawn", "os.spawn", "subprocess.Popen", "socket.connect",
-             "os.remove", "shutil.rmtree", "os.fork"}
+DANGEROUS = {
+    "os.system",
+    "os.exec",
+    "os.posix_spawn",
+    "os.spawn",
+    "subprocess.Popen",
+    "socket.connect",
+    "os.remove",
+    "shutil.rmtree",
+    "os.fork",
+}
 _events: list[str] | None = None
 
 
@@ -32,7 +41,7 @@ def _audit(event: str, args: tuple) -> None:
 
 sys.addaudithook(_audit)  # audit hooks cannot be removed: it records only while a test listens
 
-PIECES = [*'"\\\'`$#{}()\n\r\t ab;=_', '"""', '\\"""', "\\n", "é", "⚙", "import os; os.system('x')"]
+PIECES = [*"\"\\'`$#{}()\n\r\t ab;=_", '"""', '\\"""', "\\n", "é", "⚙", "import os; os.system('x')"]
 TEXT = st.lists(st.sampled_from(PIECES), max_size=20).map("".join)
 
 
@@ -45,16 +54,23 @@ def block_string(text: str) -> str:
 def cell_for(value: str, comment: str, block: bool) -> str:
     literal = block_string(value) if block else json.dumps(value)
     comment = comment.replace("\n", " ").replace("\r", " ")
-    return (f"query Explained {{\n  # {comment}\n"
-            f"  runs(filters: {{title: {{eq: {literal}}}}}) {{ edges {{ node {{ id title }} }} }}\n}}")
+    return (
+        f"query Explained {{\n  # {comment}\n"
+        f"  runs(filters: {{title: {{eq: {literal}}}}}) {{ edges {{ node {{ id title }} }} }}\n}}"
+    )
 
 
 def explained(cell: str) -> tuple[str, str, dict]:
     """(the script, the document the magic sends, its variables) for a planned cell."""
     options = QueryOptions(page_size=5)
     plan = prepare(cell, SCHEMA, {}, options)
-    script = explain(plan, api_url="https://api.example.com", token_url="https://auth.example.com/t",
-                     graphql_url="https://api.example.com/graphql", client_id="explain-test")
+    script = explain(
+        plan,
+        api_url="https://api.example.com",
+        token_url="https://auth.example.com/t",
+        graphql_url="https://api.example.com/graphql",
+        client_id="explain-test",
+    )
     return script, plan.roots[0].document, plan.roots[0].variables
 
 
@@ -75,8 +91,9 @@ def test_the_script_compiles_runs_nothing_on_import_and_sends_the_same_document(
 
     def server(request: httpx.Request) -> httpx.Response:
         sent.append(json.loads(request.content))
-        return httpx.Response(200, json={"data": {"runs": {"edges": [], PAGE_INFO_ALIAS: {
-            "hasNextPage": False, "endCursor": None}}}})
+        return httpx.Response(
+            200, json={"data": {"runs": {"edges": [], PAGE_INFO_ALIAS: {"hasNextPage": False, "endCursor": None}}}}
+        )
 
     with httpx.Client(transport=httpx.MockTransport(server)) as client:
         namespace["fetch_runs"](client, "token")

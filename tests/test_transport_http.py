@@ -41,14 +41,24 @@ class Script:
 
 
 def transport_for(script: Script, sleeps: list[float] | None = None, tries: int = 3) -> Transport:
-    return Transport(GRAPHQL_URL, TOKEN_URL, "https://api.example.com", Credentials("client", SECRET),
-                     policy=RetryPolicy(max_tries=tries), http_transport=httpx.MockTransport(script),
-                     sleep=(sleeps.append if sleeps is not None else lambda _: None))
+    return Transport(
+        GRAPHQL_URL,
+        TOKEN_URL,
+        "https://api.example.com",
+        Credentials("client", SECRET),
+        policy=RetryPolicy(max_tries=tries),
+        http_transport=httpx.MockTransport(script),
+        sleep=(sleeps.append if sleeps is not None else lambda _: None),
+    )
 
 
 def test_a_401_renews_the_token_once_and_the_query_succeeds():
-    script = Script(("/token", token_reply("tok-1")), ("/graphql", httpx.Response(401, json={"message": "expired"})),
-                    ("/token", token_reply("tok-2")), ("/graphql", httpx.Response(200, json={"data": {"x": 1}})))
+    script = Script(
+        ("/token", token_reply("tok-1")),
+        ("/graphql", httpx.Response(401, json={"message": "expired"})),
+        ("/token", token_reply("tok-2")),
+        ("/graphql", httpx.Response(200, json={"data": {"x": 1}})),
+    )
     transport = transport_for(script)
     transport.refresh_token()
     assert transport.execute("{ x }") == {"data": {"x": 1}}
@@ -58,8 +68,11 @@ def test_a_401_renews_the_token_once_and_the_query_succeeds():
 
 def test_retry_after_is_a_floor_for_the_wait():
     sleeps: list[float] = []
-    script = Script(("/token", token_reply()), ("/graphql", httpx.Response(429, headers={"Retry-After": "7"})),
-                    ("/graphql", httpx.Response(200, json={"data": {"x": 1}})))
+    script = Script(
+        ("/token", token_reply()),
+        ("/graphql", httpx.Response(429, headers={"Retry-After": "7"})),
+        ("/graphql", httpx.Response(200, json={"data": {"x": 1}})),
+    )
     transport = transport_for(script, sleeps)
     transport.refresh_token()
     assert transport.execute("{ x }")["data"] == {"x": 1}
@@ -139,13 +152,16 @@ def test_a_token_that_is_not_header_safe_is_refused_at_login_without_echoing_it(
 
 def test_an_auth_server_echoing_the_form_is_masked_in_every_encoding():
     """Item 5: an echo of the posted form shows the secret percent-encoded; it must be masked all the same."""
+
     def echo(request: httpx.Request) -> httpx.Response:
         form = request.content.decode()
-        return httpx.Response(401, json={"error": "invalid_client", "error_description": f"bad form {form} "
-                                         f"{json.dumps(SECRET)} {SECRET}"})
+        return httpx.Response(
+            401, json={"error": "invalid_client", "error_description": f"bad form {form} {json.dumps(SECRET)} {SECRET}"}
+        )
 
-    transport = Transport(GRAPHQL_URL, TOKEN_URL, "aud", Credentials("client", SECRET),
-                          http_transport=httpx.MockTransport(echo))
+    transport = Transport(
+        GRAPHQL_URL, TOKEN_URL, "aud", Credentials("client", SECRET), http_transport=httpx.MockTransport(echo)
+    )
     with pytest.raises(AuthError) as caught:
         transport.refresh_token()
     message = str(caught.value)
@@ -156,10 +172,19 @@ def test_an_auth_server_echoing_the_form_is_masked_in_every_encoding():
 def test_server_errors_that_quote_the_token_are_masked_before_anyone_keeps_them():
     import base64
 
-    echoed = [{"message": "token tok-abcdefgh123 rejected", "extensions": {"seen": base64.b64encode(
-        b"Bearer tok-abcdefgh123").decode(), "form": "client_secret=client-secret-Zq8%2F%2Bx"}}]
-    script = Script(("/token", token_reply("tok-abcdefgh123")),
-                    ("/graphql", httpx.Response(200, json={"data": None, "errors": echoed})))
+    echoed = [
+        {
+            "message": "token tok-abcdefgh123 rejected",
+            "extensions": {
+                "seen": base64.b64encode(b"Bearer tok-abcdefgh123").decode(),
+                "form": "client_secret=client-secret-Zq8%2F%2Bx",
+            },
+        }
+    ]
+    script = Script(
+        ("/token", token_reply("tok-abcdefgh123")),
+        ("/graphql", httpx.Response(200, json={"data": None, "errors": echoed})),
+    )
     transport = transport_for(script)
     transport.refresh_token()
     shown = json.dumps(transport.execute("{ x }"))
@@ -173,10 +198,19 @@ def test_a_session_takes_the_same_seam(tmp_path, monkeypatch):
     from ion_magic.session import IonSession
 
     monkeypatch.setenv("ION_MAGIC_CACHE_DIR", str(tmp_path))
-    script = Script(("/token", token_reply()), ("/graphql", httpx.Response(200, json={"errors": [{"message": "no"}]})),
-                    ("/graphql", httpx.Response(200, json={"data": {"ping": "pong"}})))
-    session = IonSession("custom", "https://api.example.com", "https://auth.example.com", "client", SECRET,
-                         http_transport=httpx.MockTransport(script))
+    script = Script(
+        ("/token", token_reply()),
+        ("/graphql", httpx.Response(200, json={"errors": [{"message": "no"}]})),
+        ("/graphql", httpx.Response(200, json={"data": {"ping": "pong"}})),
+    )
+    session = IonSession(
+        "custom",
+        "https://api.example.com",
+        "https://auth.example.com",
+        "client",
+        SECRET,
+        http_transport=httpx.MockTransport(script),
+    )
     session.login()
     assert session.schema is None and session.identity.describe() == "identity unknown"
     assert session.query("{ ping }", progress=False)["ping"].tolist() == ["pong"]

@@ -31,8 +31,10 @@ class Status(enum.Enum):
         ((1, "a"), [1, "a"]),
         (np.array([1, 2]), [1, 2]),
         (pd.Series([1, 2], dtype="Int64"), [1, 2]),
-        ({"status": {"in": (Status.TODO, Status.COMPLETE)}, 5: np.int8(1)},
-         {"status": {"in": ["TODO", "COMPLETE"]}, "5": 1}),
+        (
+            {"status": {"in": (Status.TODO, Status.COMPLETE)}, 5: np.int8(1)},
+            {"status": {"in": ["TODO", "COMPLETE"]}, "5": 1},
+        ),
     ],
 )
 def test_values_convert_by_type(value, expected):

@@ -32,8 +32,7 @@ class Recorder:
 
 def front_end_update(widget: ipywidgets.Widget, **state) -> None:
     """What the kernel does when a front end reports a change: the comm message, handled."""
-    widget._handle_msg({"content": {"data": {"method": "update", "state": state, "buffer_paths": []}},
-                        "buffers": []})
+    widget._handle_msg({"content": {"data": {"method": "update", "state": state, "buffer_paths": []}}, "buffers": []})
 
 
 def saved_state() -> str:
@@ -77,8 +76,9 @@ def test_the_widget_shows_where_the_secret_goes_before_it_is_sent():
 
 def test_custom_url_fields_never_apply_to_a_named_environment():
     """Item 1: type custom URLs, switch to production: the production secret must go to production."""
-    widget = LoginWidget(lambda request: "", environ={"ION_API_URL": "https://evil.example",
-                                                      "ION_AUTH_URL": "https://evil.example"})
+    widget = LoginWidget(
+        lambda request: "", environ={"ION_API_URL": "https://evil.example", "ION_AUTH_URL": "https://evil.example"}
+    )
     assert widget.environment.value == "custom" and widget.api_url.value == "https://evil.example"
     widget.environment.value = "production"
     request = widget.request("s")
@@ -87,8 +87,10 @@ def test_custom_url_fields_never_apply_to_a_named_environment():
     assert "evil" not in widget.where.value
 
 
-@pytest.mark.parametrize("environ", [{"ION_CLIENT_ID": "c", "ION_CLIENT_SECRET": "s"},
-                                     {"ION_ENV": "production", "ION_API_URL": "https://x.example"}])
+@pytest.mark.parametrize(
+    "environ",
+    [{"ION_CLIENT_ID": "c", "ION_CLIENT_SECRET": "s"}, {"ION_ENV": "production", "ION_API_URL": "https://x.example"}],
+)
 def test_inconsistent_variables_leave_the_widget_usable_and_say_why(environ):
     widget = LoginWidget(lambda request: "", environ=environ)
     assert widget.environment.value == "sandbox"

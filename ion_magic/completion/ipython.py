@@ -25,9 +25,12 @@ _SAVED_NAME_MATCHER_ID = "ion_magic.completion.ipython.saved_name_matcher"
 _SAVED_NAME_AT_CURSOR = re.compile(r"^\s*%ion\s+([\w-]*)$")  # the line up to the cursor: `%ion open_r`
 
 
-def register_ipython_completer(shell: InteractiveShell, schema_provider: Callable[[], GraphQLSchema | None],
-                               magic_parsers: Mapping[str, argparse.ArgumentParser] | None = None,
-                               schema_name_magic: str | None = None) -> None:
+def register_ipython_completer(
+    shell: InteractiveShell,
+    schema_provider: Callable[[], GraphQLSchema | None],
+    magic_parsers: Mapping[str, argparse.ArgumentParser] | None = None,
+    schema_name_magic: str | None = None,
+) -> None:
     """Hook into IPython's completer: inside a cell starting with %%ion, completions come from
     complete_graphql (with the first line's offset taken into account); on a line starting with a magic of
     `magic_parsers` (keys as typed: "%ion_login", "%%ion"), its options, and after `schema_name_magic` the
@@ -40,9 +43,11 @@ def register_ipython_completer(shell: InteractiveShell, schema_provider: Callabl
     matchers.append(_ion_cell_matcher(schema_provider, dict(magic_parsers or {}), schema_name_magic))
 
 
-def _ion_cell_matcher(schema_provider: Callable[[], GraphQLSchema | None],
-                      magic_parsers: dict[str, argparse.ArgumentParser], schema_name_magic: str | None
-                      ) -> MatcherAPIv2:
+def _ion_cell_matcher(
+    schema_provider: Callable[[], GraphQLSchema | None],
+    magic_parsers: dict[str, argparse.ArgumentParser],
+    schema_name_magic: str | None,
+) -> MatcherAPIv2:
     from IPython.core.completer import CompletionContext, SimpleCompletion, SimpleMatcherResult, context_matcher
 
     def answer(completions: Completions, text: str, *, suppress: bool) -> SimpleMatcherResult:
@@ -81,14 +86,16 @@ def _ion_cell_matcher(schema_provider: Callable[[], GraphQLSchema | None],
         if schema is None:
             return nothing
         from .document import complete_graphql
+
         body = context.full_text[body_start:]
         return answer(complete_graphql(schema, body, offset - body_start), body, suppress=True)
 
     return ion_cell_matcher
 
 
-def _magic_arguments_at(full_text: str, cursor_line: int, cursor_position: int,
-                        magic_parsers: Mapping[str, argparse.ArgumentParser]) -> tuple[str, str, int] | None:
+def _magic_arguments_at(
+    full_text: str, cursor_line: int, cursor_position: int, magic_parsers: Mapping[str, argparse.ArgumentParser]
+) -> tuple[str, str, int] | None:
     """(magic, the text after its name, the cursor in that text) when the cursor is past the name of one of
     `magic_parsers` on its line; a cell magic counts only on the cell's first line that is not blank."""
     lines = full_text.split("\n")
@@ -128,8 +135,11 @@ def register_saved_name_completer(shell: InteractiveShell, names_provider: Calla
             return SimpleMatcherResult(completions=[], suppress=False)
         prefix = typed.group(1)
         names = [name for name in names_provider() if name.startswith(prefix)]
-        return SimpleMatcherResult(completions=[SimpleCompletion(name, type="saved operation") for name in names],
-                                   matched_fragment=prefix, suppress=bool(names))
+        return SimpleMatcherResult(
+            completions=[SimpleCompletion(name, type="saved operation") for name in names],
+            matched_fragment=prefix,
+            suppress=bool(names),
+        )
 
     matchers = shell.Completer.custom_matchers
     matchers[:] = [m for m in matchers if getattr(m, "matcher_identifier", None) != _SAVED_NAME_MATCHER_ID]

@@ -30,22 +30,32 @@ def magic_options(parser: argparse.ArgumentParser) -> list[MagicOption]:
         if isinstance(action, argparse._HelpAction):
             continue
         for name in action.option_strings:
-            options.append(MagicOption(name, action.help or "", takes_value=action.nargs != 0,
-                                       choices=tuple(str(choice) for choice in action.choices or ())))
+            options.append(
+                MagicOption(
+                    name,
+                    action.help or "",
+                    takes_value=action.nargs != 0,
+                    choices=tuple(str(choice) for choice in action.choices or ()),
+                )
+            )
     return options
 
 
 def schema_name_suggestions(schema: GraphQLSchema) -> list[Suggestion]:
     """What `%ion_schema NAME` accepts: every type (kind "type") and every query and mutation ("field")."""
-    suggestions = [Suggestion(named.name, "type", type_kind(named), named.description or "")
-                   for named in public_types(schema)]
-    suggestions += [Suggestion(root.name, "field", f"{root.qualified_name}: {root.field.type}",
-                               root.field.description or "") for root in root_fields(schema)]
+    suggestions = [
+        Suggestion(named.name, "type", type_kind(named), named.description or "") for named in public_types(schema)
+    ]
+    suggestions += [
+        Suggestion(root.name, "field", f"{root.qualified_name}: {root.field.type}", root.field.description or "")
+        for root in root_fields(schema)
+    ]
     return suggestions
 
 
-def complete_magic_arguments(arguments: str, cursor: int, options: Sequence[MagicOption],
-                             positional: Sequence[Suggestion] = ()) -> Completions:
+def complete_magic_arguments(
+    arguments: str, cursor: int, options: Sequence[MagicOption], positional: Sequence[Suggestion] = ()
+) -> Completions:
     """Suggestions for the word at `cursor` in the text after a magic's name: option names for a word that
     starts with "-", an option's choices right after it, else `positional` (offsets are in `arguments`)."""
     cursor = min(max(cursor, 0), len(arguments))

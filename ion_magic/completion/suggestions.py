@@ -114,8 +114,11 @@ def fragment_suggestions(
     suggestions = []
     for name, condition_name in fragments.items():
         condition = schema.get_type(condition_name)
-        if (is_composite_type(condition) and is_composite_type(parent)
-                and not do_types_overlap(schema, condition, parent)):
+        if (
+            is_composite_type(condition)
+            and is_composite_type(parent)
+            and not do_types_overlap(schema, condition, parent)
+        ):
             continue
         description = condition.description if condition is not None else None
         suggestions.append(Suggestion(name, "type", condition_name, description or ""))

@@ -36,8 +36,9 @@ class Scope:
 class Walker:
     """Feeds tokens to the scope on top of the stack; closing brackets pop back to the scope they close."""
 
-    def __init__(self, schema: GraphQLSchema, document: Scope, fragments: Mapping[str, str],
-                 following: list[Token]) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, document: Scope, fragments: Mapping[str, str], following: list[Token]
+    ) -> None:
         self.schema = schema
         self.fragments = fragments  # fragment name -> type-condition name, from the whole document
         self.following = following  # the tokens after the cursor

@@ -39,8 +39,10 @@ class _RefuseSecretOnCommandLine(argparse.Action):
     """`--client-secret` is refused without echoing its value: argv shows in `ps` to every user."""
 
     def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
-        parser.error(f"a client secret on the command line is visible to every user of the machine (ps); "
-                     f"set {SECRET_ENVIRONMENT_VARIABLE} instead")
+        parser.error(
+            f"a client secret on the command line is visible to every user of the machine (ps); "
+            f"set {SECRET_ENVIRONMENT_VARIABLE} instead"
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,48 +51,97 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve an embedded ION sandbox: GraphQL at /graphql, Keycloak-style tokens at "
         "/realms/api-keys/protocol/openid-connect/token.",
     )
-    parser.add_argument("--host", default=DEFAULT_HOST,
-                        help=f"interface to listen on (default %(default)s); any other than loopback needs a "
-                        f"client secret of your own in {SECRET_ENVIRONMENT_VARIABLE}")
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"interface to listen on (default %(default)s); any other than loopback needs a "
+        f"client secret of your own in {SECRET_ENVIRONMENT_VARIABLE}",
+    )
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default %(default)s; 0: any free)")
     parser.add_argument(
         "--db", default=":memory:", help="SQLite file (kept between runs, seeded when new) or :memory: (default)"
     )
     parser.add_argument("--scale", type=int, default=1, help="size of the seeded demo factory (default 1)")
     parser.add_argument(
-        "--token-lifetime", type=float, default=DEFAULT_TOKEN_LIFETIME, metavar="SECONDS",
+        "--token-lifetime",
+        type=float,
+        default=DEFAULT_TOKEN_LIFETIME,
+        metavar="SECONDS",
         help="lifetime of access tokens (default %(default)s)",
     )
-    parser.add_argument("--client-id", default=DEMO_CLIENT_ID,
-                        help=f"client id to accept (default: the demo one); its secret comes from "
-                        f"{SECRET_ENVIRONMENT_VARIABLE} (default: the demo one)")
+    parser.add_argument(
+        "--client-id",
+        default=DEMO_CLIENT_ID,
+        help=f"client id to accept (default: the demo one); its secret comes from "
+        f"{SECRET_ENVIRONMENT_VARIABLE} (default: the demo one)",
+    )
     parser.add_argument("--client-secret", nargs="?", action=_RefuseSecretOnCommandLine, help=argparse.SUPPRESS)
-    parser.add_argument("--tls", action="store_true",
-                        help="serve HTTPS with a certificate for 127.0.0.1/localhost made in the user's cache "
-                        "directory, and print the variables that make scripts trust it")
-    parser.add_argument("--any-client", action="store_true",
-                        help="issue a token to any client id and secret (teaching mode, loopback only), so "
-                        "scripts with their own client ids run unchanged")
-    parser.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True,
-                        help="log each request's method and path (default on)")
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve HTTPS with a certificate for 127.0.0.1/localhost made in the user's cache "
+        "directory, and print the variables that make scripts trust it",
+    )
+    parser.add_argument(
+        "--any-client",
+        action="store_true",
+        help="issue a token to any client id and secret (teaching mode, loopback only), so "
+        "scripts with their own client ids run unchanged",
+    )
+    parser.add_argument(
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="log each request's method and path (default on)",
+    )
     faults = parser.add_argument_group("fault injection (all off by default)")
     faults.add_argument("--latency", type=float, default=0.0, metavar="MS", help="added latency per request")
     for status in ("429", "502", "503", "504"):
-        faults.add_argument(f"--rate-{status}", type=_probability, default=0.0, metavar="P",
-                            help=f"probability of an HTTP {status} answer")
-    faults.add_argument("--rate-drop", type=_probability, default=0.0, metavar="P",
-                        help="probability of closing the connection without an answer")
-    faults.add_argument("--retry-after", type=int, default=1, metavar="SECONDS",
-                        help="Retry-After of the 429 answers (default 1)")
-    faults.add_argument("--gateway-timeout", type=float, default=None, metavar="SECONDS",
-                        help="answer 502 after this long when an unpaginated list exceeds --unpaginated-row-limit")
-    faults.add_argument("--unpaginated-row-limit", type=int, default=None, metavar="N",
-                        help="rows an unpaginated list may return before the gateway timeout applies")
-    faults.add_argument("--fail-every", type=int, default=0, metavar="N",
-                        help="only every Nth request may fail (default 0: any request)")
+        faults.add_argument(
+            f"--rate-{status}",
+            type=_probability,
+            default=0.0,
+            metavar="P",
+            help=f"probability of an HTTP {status} answer",
+        )
+    faults.add_argument(
+        "--rate-drop",
+        type=_probability,
+        default=0.0,
+        metavar="P",
+        help="probability of closing the connection without an answer",
+    )
+    faults.add_argument(
+        "--retry-after", type=int, default=1, metavar="SECONDS", help="Retry-After of the 429 answers (default 1)"
+    )
+    faults.add_argument(
+        "--gateway-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="answer 502 after this long when an unpaginated list exceeds --unpaginated-row-limit",
+    )
+    faults.add_argument(
+        "--unpaginated-row-limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="rows an unpaginated list may return before the gateway timeout applies",
+    )
+    faults.add_argument(
+        "--fail-every",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only every Nth request may fail (default 0: any request)",
+    )
     faults.add_argument("--faults-graphql-only", action="store_true", help="spare the token endpoint")
-    faults.add_argument("--faults-target", choices=["all", "queries", "mutations"], default="all",
-                        help="which GraphQL operations faults apply to (default all)")
+    faults.add_argument(
+        "--faults-target",
+        choices=["all", "queries", "mutations"],
+        default="all",
+        help="which GraphQL operations faults apply to (default all)",
+    )
     faults.add_argument("--fault-seed", type=int, default=None, help="seed of the fault draws (reproducible runs)")
     return parser
 
@@ -118,22 +169,27 @@ def faults_from_args(args: argparse.Namespace) -> Faults:
 def startup_lines(sandbox: RunningSandbox, secret_is_demo: bool) -> str:
     """What the CLI prints once the sandbox serves: URLs, the client, and the lines to paste for scripts."""
     if sandbox.any_client:
-        client = ("  Clients:       ANY client id and secret get a token (--any-client: a teaching mode, loopback "
-                  "only)\n")
+        client = (
+            "  Clients:       ANY client id and secret get a token (--any-client: a teaching mode, loopback only)\n"
+        )
     else:
         secret = DEMO_CLIENT_SECRET if secret_is_demo else f"(from {SECRET_ENVIRONMENT_VARIABLE})"
         client = f"  Client ID:     {sandbox.client_id}\n  Client secret: {secret}\n"
-    lines = (f"ION sandbox running\n"
-             f"  API URL:       {sandbox.api_url}   (GraphQL: POST {sandbox.graphql_url})\n"
-             f"  Auth URL:      {sandbox.auth_url}   (token: POST {sandbox.token_url})\n{client}")
+    lines = (
+        f"ION sandbox running\n"
+        f"  API URL:       {sandbox.api_url}   (GraphQL: POST {sandbox.graphql_url})\n"
+        f"  Auth URL:      {sandbox.auth_url}   (token: POST {sandbox.token_url})\n{client}"
+    )
     if sandbox.ca_file is not None:
         auth_server = sandbox.auth_url.removeprefix("https://")
-        lines += (f"Paste these into the shell that runs your scripts (requests and httpx then trust this "
-                  f"sandbox's certificate):\n"
-                  f"  export ION_AUTH_SERVER={auth_server}\n"
-                  f"  export ION_API_URI={sandbox.api_url}\n"
-                  f"  export REQUESTS_CA_BUNDLE={sandbox.ca_file}\n"
-                  f"  export SSL_CERT_FILE={sandbox.ca_file}\n")
+        lines += (
+            f"Paste these into the shell that runs your scripts (requests and httpx then trust this "
+            f"sandbox's certificate):\n"
+            f"  export ION_AUTH_SERVER={auth_server}\n"
+            f"  export ION_API_URI={sandbox.api_url}\n"
+            f"  export REQUESTS_CA_BUNDLE={sandbox.ca_file}\n"
+            f"  export SSL_CERT_FILE={sandbox.ca_file}\n"
+        )
     return lines + "Press Ctrl-C to stop."
 
 

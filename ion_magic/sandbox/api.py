@@ -66,15 +66,16 @@ class SandboxAPI:
         errors = validate(self.schema, document, self._rules)
         return [error.formatted for error in errors] if errors else document
 
-    def execute(self, query: str, variables: dict[str, Any] | None = None,
-                operation_name: str | None = None) -> tuple[dict[str, Any], RequestStats]:
+    def execute(
+        self, query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None
+    ) -> tuple[dict[str, Any], RequestStats]:
         """Parse, validate (depth and size limits included) and execute one request.
 
         Returns the GraphQL response (`{"data": ...}` and/or `{"errors": [...]}`) and the request's stats.
         """
         stats = RequestStats()
         if not isinstance(query, str) or not query.strip():
-            return _error("The request has no GraphQL query: send {\"query\": \"{ ... }\"}."), stats
+            return _error('The request has no GraphQL query: send {"query": "{ ... }"}.'), stats
         if variables is not None and not isinstance(variables, dict):
             return _error("'variables' must be a JSON object mapping variable names to values."), stats
         if operation_name is not None and not isinstance(operation_name, str):
@@ -85,8 +86,14 @@ class SandboxAPI:
         context = RequestContext(self.store, stats, self._offset_hints)
         try:
             with self.store.lock:
-                result = execute_sync(self.schema, prepared, variable_values=variables, operation_name=operation_name,
-                                      context_value=context, executor_class=IntegerIdExecutor)
+                result = execute_sync(
+                    self.schema,
+                    prepared,
+                    variable_values=variables,
+                    operation_name=operation_name,
+                    context_value=context,
+                    executor_class=IntegerIdExecutor,
+                )
         except Exception as error:  # a sandbox bug must not take the server down
             return _error(f"Internal sandbox error ({type(error).__name__}): {error}"), stats
         return {**result.formatted}, stats

@@ -47,8 +47,7 @@ class TokenStatus(enum.Enum):
 TOKEN_STATUS_MESSAGES = {
     TokenStatus.MISSING: "Authentication required: send the access token in the Authorization header "
     "(`Authorization: <token>` or `Authorization: Bearer <token>`).",
-    TokenStatus.UNKNOWN: "Invalid access token: this server did not issue it. Get a new one from the token "
-    "endpoint.",
+    TokenStatus.UNKNOWN: "Invalid access token: this server did not issue it. Get a new one from the token endpoint.",
     TokenStatus.EXPIRED: "Token is expired. Get a new one from the token endpoint.",
 }
 

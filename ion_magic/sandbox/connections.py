@@ -31,7 +31,8 @@ def cursor_to_offset(cursor: str, argument: str) -> int:
     if offset is None:
         raise GraphQLError(
             f"Invalid cursor {cursor!r} for '{argument}': pass the endCursor (or an edge's cursor) of a previous "
-            "page of this connection, unchanged.")
+            "page of this connection, unchanged."
+        )
     return offset
 
 
@@ -112,8 +113,9 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _compile_operator(column: str, operator: str, value: Any, convert: Callable[..., Any],
-                      clauses: list[str], params: list[Any]) -> None:
+def _compile_operator(
+    column: str, operator: str, value: Any, convert: Callable[..., Any], clauses: list[str], params: list[Any]
+) -> None:
     if operator in _COMPARISONS:
         if value is None:
             if operator in ("eq", "neq"):
@@ -167,13 +169,17 @@ class RowSource:
         """
         if after_id is not None:
             clauses = (*self.clauses, '"id" > ?')
-            return store.rows(self.table,
-                              f"SELECT {self._select()} FROM {self.table} WHERE {' AND '.join(clauses)} "
-                              f"ORDER BY {self.order_by} LIMIT ?", (*self.params, after_id, limit))
+            return store.rows(
+                self.table,
+                f"SELECT {self._select()} FROM {self.table} WHERE {' AND '.join(clauses)} "
+                f"ORDER BY {self.order_by} LIMIT ?",
+                (*self.params, after_id, limit),
+            )
         return store.rows(
             self.table,
             f"SELECT {self._select()} FROM {self.table}{self._where()} ORDER BY {self.order_by} LIMIT ? OFFSET ?",
-            (*self.params, limit, offset))
+            (*self.params, limit, offset),
+        )
 
 
 def _non_negative(value: int | None, argument: str) -> int | None:
@@ -182,9 +188,14 @@ def _non_negative(value: int | None, argument: str) -> int | None:
     return value
 
 
-def resolve_connection(source: RowSource, context: RequestContext, first: int | None = None,
-                       after: str | None = None, last: int | None = None,
-                       before: str | None = None) -> dict[str, Any]:
+def resolve_connection(
+    source: RowSource,
+    context: RequestContext,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> dict[str, Any]:
     """One page of a connection, with graphql-relay's slicing semantics and ION's pageInfo."""
     store = context.store
     first = _non_negative(first, "first")

@@ -162,13 +162,20 @@ class FaultInjector:
 def gateway_error_page(status: int) -> bytes:
     """The HTML a load balancer in front of ION answers with for 502/503/504."""
     title = f"{status} {_STATUS_TEXT[status]}"
-    lines = ["<html>", f"<head><title>{title}</title></head>", "<body>", f"<center><h1>{title}</h1></center>",
-             "</body>", "</html>", ""]
+    lines = [
+        "<html>",
+        f"<head><title>{title}</title></head>",
+        "<body>",
+        f"<center><h1>{title}</h1></center>",
+        "</body>",
+        "</html>",
+        "",
+    ]
     return "\r\n".join(lines).encode()
 
 
 def operation_type_of(body: bytes) -> str | None:
-    """"mutation" when the JSON body (single or batch) holds a mutation to be run, "query" otherwise,
+    """ "mutation" when the JSON body (single or batch) holds a mutation to be run, "query" otherwise,
     None when the body is not a GraphQL request at all."""
     try:
         payload = json.loads(body)

@@ -33,23 +33,23 @@ def parse_graphql_body(content_type: str, body: bytes) -> tuple[list[GraphQLRequ
     media_type = content_type.split(";")[0].strip().lower()
     if media_type != "application/json":
         shown = media_type or "none"
-        raise BadRequest(415, f"Unsupported content type '{shown}': POST a JSON body with "
-                         "'Content-Type: application/json'.")
+        raise BadRequest(
+            415, f"Unsupported content type '{shown}': POST a JSON body with 'Content-Type: application/json'."
+        )
     try:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
         raise BadRequest(400, f"The request body is not valid JSON ({error}).") from None
     if isinstance(payload, list):
         if not payload:
-            raise BadRequest(400, "The batch is empty: send at least one {\"query\": ...} object.")
+            raise BadRequest(400, 'The batch is empty: send at least one {"query": ...} object.')
         return [_graphql_request(item, f"batch item {index}: ") for index, item in enumerate(payload)], True
     return [_graphql_request(payload, "")], False
 
 
 def _graphql_request(payload: Any, where: str) -> GraphQLRequest:
     if not isinstance(payload, dict):
-        raise BadRequest(400, f"{where}The body must be a JSON object like {{\"query\": \"...\", "
-                         "\"variables\": {...}}.")
+        raise BadRequest(400, f'{where}The body must be a JSON object like {{"query": "...", "variables": {{...}}}}.')
     query = payload.get("query")
     if not isinstance(query, str) or not query.strip():
         raise BadRequest(400, f"{where}Must provide query string.")

@@ -126,14 +126,15 @@ class RequestGuard:
             return error_response(
                 f"This ION sandbox does not answer to the host name {shown}: use "
                 f"{' or '.join(sorted(self.allowed_hosts))}. (A guard against DNS rebinding.)",
-                421, {"connection": "close"})
+                421,
+                {"connection": "close"},
+            )
         declared = headers.get("content-length")
         limit = self.body_limit_for(path)
         if declared is not None and declared.isdigit() and int(declared) > limit:
             logger.info("refused a request to %s declaring a %s-byte body (limit %d)", path, declared, limit)
             return too_large_response(limit)
         return None
-
 
 
 class CloseWhenBodyUnread:

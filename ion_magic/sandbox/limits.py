@@ -29,8 +29,14 @@ class _TooBig(Exception):
     pass
 
 
-def _measure(selection_set: SelectionSetNode | None, context: ASTValidationContext, depth: int,
-             visiting: frozenset[str], tally: list[int], max_fields: int) -> int:
+def _measure(
+    selection_set: SelectionSetNode | None,
+    context: ASTValidationContext,
+    depth: int,
+    visiting: frozenset[str],
+    tally: list[int],
+    max_fields: int,
+) -> int:
     """Deepest field level under `selection_set`; adds its fields to tally[0] (stops past max_fields)."""
     if selection_set is None:
         return depth
@@ -42,8 +48,7 @@ def _measure(selection_set: SelectionSetNode | None, context: ASTValidationConte
                 raise _TooBig
             if selection.name.value.startswith("__") and selection.name.value != "__typename":
                 continue
-            deepest = max(deepest, _measure(selection.selection_set, context, depth + 1, visiting, tally,
-                                            max_fields))
+            deepest = max(deepest, _measure(selection.selection_set, context, depth + 1, visiting, tally, max_fields))
         elif isinstance(selection, InlineFragmentNode):
             deepest = max(deepest, _measure(selection.selection_set, context, depth, visiting, tally, max_fields))
         elif isinstance(selection, FragmentSpreadNode):
@@ -51,8 +56,9 @@ def _measure(selection_set: SelectionSetNode | None, context: ASTValidationConte
             fragment = context.get_fragment(name)
             if fragment is None or name in visiting:
                 continue
-            deepest = max(deepest, _measure(fragment.selection_set, context, depth, visiting | {name}, tally,
-                                            max_fields))
+            deepest = max(
+                deepest, _measure(fragment.selection_set, context, depth, visiting | {name}, tally, max_fields)
+            )
     return deepest
 
 
@@ -65,13 +71,21 @@ def size_limit_rule(max_depth: int = MAX_DEPTH, max_fields: int = MAX_FIELDS) ->
             try:
                 depth = _measure(node.selection_set, self.context, 0, frozenset(), tally, max_fields)
             except _TooBig:
-                self.report_error(GraphQLError(
-                    f"The operation selects more than {max_fields:,} fields (fragments expanded); the sandbox "
-                    "allows at most that many. Select fewer fields or split the operation.", node))
+                self.report_error(
+                    GraphQLError(
+                        f"The operation selects more than {max_fields:,} fields (fragments expanded); the sandbox "
+                        "allows at most that many. Select fewer fields or split the operation.",
+                        node,
+                    )
+                )
                 return
             if depth > max_depth:
-                self.report_error(GraphQLError(
-                    f"The operation is nested {depth} levels deep; the sandbox allows at most {max_depth}. "
-                    "Ask for fewer nested objects, or split the operation.", node))
+                self.report_error(
+                    GraphQLError(
+                        f"The operation is nested {depth} levels deep; the sandbox allows at most {max_depth}. "
+                        "Ask for fewer nested objects, or split the operation.",
+                        node,
+                    )
+                )
 
     return SizeLimitRule

@@ -32,8 +32,9 @@ def object_by_key(table: str, key: str) -> Resolver:
         cache = context.objects.setdefault(table, {})
         if wanted in cache:
             return cache[wanted]
-        keys = {found for sibling in context.siblings(row)
-                if (found := sibling.get(key)) is not None and found not in cache}
+        keys = {
+            found for sibling in context.siblings(row) if (found := sibling.get(key)) is not None and found not in cache
+        }
         keys.add(wanted)
         loaded = context.remember(context.store.by_ids(table, keys))
         for found in loaded:
@@ -45,8 +46,14 @@ def object_by_key(table: str, key: str) -> Resolver:
     return resolve
 
 
-def related_rows(name: str, sql: str, *, parent_key: str = "id", table: str | None = None,
-                 shape: Callable[[Row, list[Row]], Any] | None = None) -> Resolver:
+def related_rows(
+    name: str,
+    sql: str,
+    *,
+    parent_key: str = "id",
+    table: str | None = None,
+    shape: Callable[[Row, list[Row]], Any] | None = None,
+) -> Resolver:
     """Resolve a to-many (or aggregate) field with one query per batch of sibling parents.
 
     `sql` takes one parameter, a JSON array of parent keys (`IN (SELECT value FROM json_each(?))`), and
@@ -80,12 +87,15 @@ def related_rows(name: str, sql: str, *, parent_key: str = "id", table: str | No
 def children(table: str, key: str, *, order: str = '"id"', parent_key: str = "id", where: str = "") -> Resolver:
     """Rows of `table` whose column `key` holds the parent's `parent_key` (e.g. run steps by runId)."""
     condition = f" AND {where}" if where else ""
-    sql = (f'SELECT *, "{key}" AS __parent FROM {table} '
-           f'WHERE "{key}" IN (SELECT value FROM json_each(?)){condition} ORDER BY {order}')
+    sql = (
+        f'SELECT *, "{key}" AS __parent FROM {table} '
+        f'WHERE "{key}" IN (SELECT value FROM json_each(?)){condition} ORDER BY {order}'
+    )
     return related_rows(f"{table}.{key}.{where}", sql, parent_key=parent_key, table=table)
 
 
 def values_of(rows_sql: str, name: str, *, parent_key: str = "id") -> Resolver:
     """A list of scalars (column `value` of `rows_sql`) per parent, e.g. upstream step ids."""
-    return related_rows(name, rows_sql, parent_key=parent_key,
-                        shape=lambda _parent, rows: [found["value"] for found in rows])
+    return related_rows(
+        name, rows_sql, parent_key=parent_key, shape=lambda _parent, rows: [found["value"] for found in rows]
+    )

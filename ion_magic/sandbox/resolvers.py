@@ -41,12 +41,15 @@ _IDS = "IN (SELECT value FROM json_each(?))"
 
 def _attributes(owner_type: str, extra: Any = None) -> Resolver:
     """Key/value attributes of a parent; `extra(parent)` adds fields such as the parent's `Etag`."""
-    sql = (f"SELECT *, ownerId AS __parent FROM attributes WHERE ownerType = '{owner_type}' "
-           f'AND ownerId {_IDS} ORDER BY "key"')
+    sql = (
+        f"SELECT *, ownerId AS __parent FROM attributes WHERE ownerType = '{owner_type}' "
+        f'AND ownerId {_IDS} ORDER BY "key"'
+    )
     if extra is None:
         return related_rows(f"attributes.{owner_type}", sql)
-    return related_rows(f"attributes.{owner_type}", sql,
-                        shape=lambda parent, rows: [{**row, **extra(parent)} for row in rows])
+    return related_rows(
+        f"attributes.{owner_type}", sql, shape=lambda parent, rows: [{**row, **extra(parent)} for row in rows]
+    )
 
 
 def _labels_of_entity(name: str) -> Resolver:
@@ -54,7 +57,8 @@ def _labels_of_entity(name: str) -> Resolver:
         name,
         f"SELECT l.*, el.entityId AS __parent FROM labels l JOIN entity_labels el ON el.labelId = l.id "
         f"WHERE el.entityId {_IDS} ORDER BY l.id",
-        parent_key="entityId")
+        parent_key="entityId",
+    )
 
 
 def _nested_connection(table: str, key: str, order: str) -> Resolver:
@@ -68,10 +72,12 @@ def _nested_connection(table: str, key: str, order: str) -> Resolver:
 def _datagrid(row: Row, info: GraphQLResolveInfo) -> dict[str, Any]:
     context: RequestContext = info.context
     store = context.store
-    columns = store.rows("datagrid_columns",
-                         'SELECT * FROM datagrid_columns WHERE stepId = ? ORDER BY "index", id', (row["id"],))
-    rows = store.rows("datagrid_rows",
-                      'SELECT * FROM datagrid_rows WHERE stepId = ? ORDER BY "index", id', (row["id"],))
+    columns = store.rows(
+        "datagrid_columns", 'SELECT * FROM datagrid_columns WHERE stepId = ? ORDER BY "index", id', (row["id"],)
+    )
+    rows = store.rows(
+        "datagrid_rows", 'SELECT * FROM datagrid_rows WHERE stepId = ? ORDER BY "index", id', (row["id"],)
+    )
     return {"columns": context.remember(columns), "rows": context.remember(rows)}
 
 
@@ -90,34 +96,41 @@ def related_resolvers() -> dict[str, Resolver]:
         "User.roles": related_rows(
             "User.roles",
             f"SELECT r.*, ur.userId AS __parent FROM roles r JOIN user_roles ur ON ur.roleId = r.id "
-            f"WHERE ur.userId {_IDS} ORDER BY r.id"),
+            f"WHERE ur.userId {_IDS} ORDER BY r.id",
+        ),
         "User.permissionGroups": related_rows(
             "User.permissionGroups",
             "SELECT DISTINCT pg.*, ur.userId AS __parent FROM permission_groups pg "
             "JOIN role_permission_groups rpg ON rpg.permissionGroupId = pg.id "
-            f"JOIN user_roles ur ON ur.roleId = rpg.roleId WHERE ur.userId {_IDS} ORDER BY pg.id"),
+            f"JOIN user_roles ur ON ur.roleId = rpg.roleId WHERE ur.userId {_IDS} ORDER BY pg.id",
+        ),
         "User.teams": related_rows(
             "User.teams",
             f"SELECT t.*, tu.userId AS __parent FROM teams t JOIN team_users tu ON tu.teamId = t.id "
-            f"WHERE tu.userId {_IDS} ORDER BY t.id"),
+            f"WHERE tu.userId {_IDS} ORDER BY t.id",
+        ),
         "Team.roles": related_rows(
             "Team.roles",
             f"SELECT r.*, tr.teamId AS __parent FROM roles r JOIN team_roles tr ON tr.roleId = r.id "
-            f"WHERE tr.teamId {_IDS} ORDER BY r.id"),
+            f"WHERE tr.teamId {_IDS} ORDER BY r.id",
+        ),
         "Team.users": related_rows(
             "Team.users",
             f"SELECT u.*, tu.teamId AS __parent FROM users u JOIN team_users tu ON tu.userId = u.id "
-            f"WHERE tu.teamId {_IDS} ORDER BY u.id"),
+            f"WHERE tu.teamId {_IDS} ORDER BY u.id",
+        ),
         "Role.permissionGroups": related_rows(
             "Role.permissionGroups",
             "SELECT pg.*, rpg.roleId AS __parent FROM permission_groups pg "
             f"JOIN role_permission_groups rpg ON rpg.permissionGroupId = pg.id WHERE rpg.roleId {_IDS} "
-            "ORDER BY pg.id"),
+            "ORDER BY pg.id",
+        ),
         "Part.quantity": related_rows(
             "Part.quantity",
             f"SELECT partId AS __parent, SUM(quantity) AS total FROM part_inventories WHERE partId {_IDS} "
             "GROUP BY partId",
-            shape=lambda _part, rows: rows[0]["total"] if rows else 0.0),
+            shape=lambda _part, rows: rows[0]["total"] if rows else 0.0,
+        ),
         "Part.fileAttachments": children("file_attachments", "entityId", parent_key="entityId"),
         "Part.attributes": _attributes("Part"),
         "Part.partInventories": children("part_inventories", "partId"),
@@ -126,7 +139,8 @@ def related_resolvers() -> dict[str, Resolver]:
         "PartInventory.abomChildren": related_rows(
             "PartInventory.abomChildren",
             "SELECT c.*, p.partInventoryId AS __parent FROM abom_items c JOIN abom_items p ON c.parentId = p.id "
-            f"WHERE p.partInventoryId {_IDS} ORDER BY c.id"),
+            f"WHERE p.partInventoryId {_IDS} ORDER BY c.id",
+        ),
         "PartInventory.buildRequirements": children("build_requirements", "partInventoryId"),
         "MBomItem.substitutes": children("mbom_substitutes", "mbomItemId", order='"priority", "id"'),
         "MBomItem.referenceDesignators": children("mbom_item_reference_designators", "mbomItemId"),
@@ -136,11 +150,14 @@ def related_resolvers() -> dict[str, Resolver]:
             "BuildRequirement.partInventories",
             "SELECT pi.*, ai.buildRequirementId AS __parent FROM part_inventories pi "
             f"JOIN abom_installations ai ON ai.partInventoryId = pi.id WHERE ai.buildRequirementId {_IDS} "
-            "ORDER BY pi.id"),
+            "ORDER BY pi.id",
+        ),
         "Procedure.labels": values_of(
             "SELECT pfl.familyId AS __parent, l.value AS value FROM procedure_family_labels pfl "
             f"JOIN labels l ON l.id = pfl.labelId WHERE pfl.familyId {_IDS} ORDER BY l.value",
-            "Procedure.labels", parent_key="familyId"),
+            "Procedure.labels",
+            parent_key="familyId",
+        ),
         "Procedure.attributes": _attributes("Procedure"),
         "Procedure.steps": children("steps", "procedureId", order=by_position, where='"parentId" IS NULL'),
         "StepField.validations": children("field_validations", "fieldId"),
@@ -149,15 +166,20 @@ def related_resolvers() -> dict[str, Resolver]:
             "DatagridRow.data",
             f"SELECT rowId AS __parent, columnId, value FROM datagrid_values WHERE rowId {_IDS}",
             table="datagrid_values",
-            shape=lambda _row, values: {str(value["columnId"]): value["value"] for value in values}),
+            shape=lambda _row, values: {str(value["columnId"]): value["value"] for value in values},
+        ),
         "DatagridValue.ionValue": _ion_value,
         "Step.steps": children("steps", "parentId", order=by_position),
         "Step.upstreamStepIds": values_of(
             f"SELECT stepId AS __parent, upstreamStepId AS value FROM step_edges WHERE stepId {_IDS} "
-            "ORDER BY upstreamStepId", "Step.upstreamStepIds"),
+            "ORDER BY upstreamStepId",
+            "Step.upstreamStepIds",
+        ),
         "Step.downstreamStepIds": values_of(
             f"SELECT upstreamStepId AS __parent, stepId AS value FROM step_edges WHERE upstreamStepId {_IDS} "
-            "ORDER BY stepId", "Step.downstreamStepIds"),
+            "ORDER BY stepId",
+            "Step.downstreamStepIds",
+        ),
         "Step.assets": children("file_attachments", "entityId", parent_key="entityId"),
         "Step.fields": children("step_fields", "stepId", order=by_position),
         "Step.datagridColumns": _nested_connection("datagrid_columns", "stepId", '"index", "id"'),
@@ -168,7 +190,8 @@ def related_resolvers() -> dict[str, Resolver]:
         "Step.mbomItemAssociations": children("mbom_item_step_associations", "stepId"),
         "Run.steps": children("run_steps", "runId", order=by_position),
         "Run.attributes": _attributes(
-            "Run", lambda run: {"Etag": run["_etag"], "runId": run["id"], "entityId": run["entityId"]}),
+            "Run", lambda run: {"Etag": run["_etag"], "runId": run["id"], "entityId": run["entityId"]}
+        ),
         "Run.labels": _labels_of_entity("Run.labels"),
         "RunStep.fields": children("run_step_fields", "runStepId", order=by_position),
         "Issue.attributes": _attributes("Issue", lambda issue: {"Etag": issue["_etag"], "issueId": issue["id"]}),
@@ -182,7 +205,8 @@ def related_resolvers() -> dict[str, Resolver]:
         "Receipt.purchaseOrderLines": related_rows(
             "Receipt.purchaseOrderLines",
             "SELECT DISTINCT pol.*, ri.receiptId AS __parent FROM purchase_order_lines pol "
-            f"JOIN receipt_items ri ON ri.purchaseOrderLineId = pol.id WHERE ri.receiptId {_IDS} ORDER BY pol.id"),
+            f"JOIN receipt_items ri ON ri.purchaseOrderLineId = pol.id WHERE ri.receiptId {_IDS} ORDER BY pol.id",
+        ),
     }
 
 
@@ -239,8 +263,13 @@ def node_columns(info: GraphQLResolveInfo, columns: tuple[str, ...]) -> tuple[st
 
 
 def _root_connection(spec: ConnectionSpec, columns: tuple[str, ...]) -> Resolver:
-    def resolve(_root: Any, info: GraphQLResolveInfo, filters: dict[str, Any] | None = None,
-                sort: list[str] | None = None, **page: Any) -> dict[str, Any]:
+    def resolve(
+        _root: Any,
+        info: GraphQLResolveInfo,
+        filters: dict[str, Any] | None = None,
+        sort: list[str] | None = None,
+        **page: Any,
+    ) -> dict[str, Any]:
         clauses, params = spec.where(filters)
         source = RowSource(spec.table, tuple(clauses), tuple(params), spec.order_by(sort), node_columns(info, columns))
         return resolve_connection(source, info.context, **page)

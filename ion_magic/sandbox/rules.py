@@ -28,8 +28,10 @@ def derive_run_status(step_statuses: Iterable[str]) -> str:
 def inventory_quantity_problem(tracking_type: str | None, quantity: float) -> str | None:
     """Why `quantity` is not allowed for inventory of a part with this tracking type, or None."""
     if tracking_type == "SERIAL" and quantity not in (0, 1):
-        return (f"quantity {quantity:g} is not allowed for a serial-tracked part: serial-tracked inventory "
-                "holds one unit, so its quantity must be 0 or 1")
+        return (
+            f"quantity {quantity:g} is not allowed for a serial-tracked part: serial-tracked inventory "
+            "holds one unit, so its quantity must be 0 or 1"
+        )
     if tracking_type == "LOT" and quantity < 0:
         return f"quantity {quantity:g} is not allowed for a lot-tracked part: lot quantity must be >= 0"
     return None
@@ -66,5 +68,9 @@ def attachment_urls(entity_type: str, entity_id: int, unique: str, filename: str
     """Bucket, key and URLs of an attachment, as ION's S3-backed attachments carry them."""
     key = f"{entity_type.lower()}/{entity_id}/{unique}/{filename}"
     url = f"https://{ATTACHMENT_BUCKET}.s3.sandbox.invalid/{key}"
-    return {"s3Bucket": ATTACHMENT_BUCKET, "s3Key": key, "url": url,
-            "downloadUrl": f"{url}?response-content-disposition=attachment"}
+    return {
+        "s3Bucket": ATTACHMENT_BUCKET,
+        "s3Key": key,
+        "url": url,
+        "downloadUrl": f"{url}?response-content-disposition=attachment",
+    }

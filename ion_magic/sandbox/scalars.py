@@ -62,11 +62,11 @@ def serialize_datetime(value: Any) -> str:
 
 def parse_datetime(value: Any) -> str:
     if not isinstance(value, str):
-        raise _invalid("DateTime", value, "give an ISO 8601 string such as \"2024-03-05T14:07:00Z\"")
+        raise _invalid("DateTime", value, 'give an ISO 8601 string such as "2024-03-05T14:07:00Z"')
     try:
         return datetime_text(datetime.fromisoformat(value))
     except ValueError:
-        raise _invalid("DateTime", value, "give an ISO 8601 string such as \"2024-03-05T14:07:00Z\"") from None
+        raise _invalid("DateTime", value, 'give an ISO 8601 string such as "2024-03-05T14:07:00Z"') from None
 
 
 def serialize_date(value: Any) -> str:
@@ -83,7 +83,7 @@ def parse_date(value: Any) -> str:
             return date.fromisoformat(value).isoformat()
         except ValueError:
             pass
-    raise _invalid("Date", value, "give an ISO 8601 date such as \"2024-03-05\"")
+    raise _invalid("Date", value, 'give an ISO 8601 date such as "2024-03-05"')
 
 
 def serialize_json_string(value: Any) -> str:
@@ -98,7 +98,7 @@ def parse_json_string(value: Any) -> Any:
     try:
         return json.loads(value)
     except json.JSONDecodeError:
-        raise _invalid("JSONString", value, "give JSON text, e.g. \"[{\\\"text\\\": \\\"...\\\"}]\"") from None
+        raise _invalid("JSONString", value, 'give JSON text, e.g. "[{\\"text\\": \\"...\\"}]"') from None
 
 
 def parse_decimal(value: Any) -> float:
@@ -112,7 +112,7 @@ def parse_decimal(value: Any) -> float:
         except InvalidOperation:
             number = None
     if number is None or not math.isfinite(number):
-        raise _invalid("Decimal", value, "give a number or a numeric string such as \"5\" or \"2.50\"")
+        raise _invalid("Decimal", value, 'give a number or a numeric string such as "5" or "2.50"')
     return number
 
 

@@ -52,7 +52,6 @@ class DemoFactory(RunsFactory):
         self.issues()
         self.example_names()
 
-
     def people(self) -> None:
         for name, description in catalog.ROLES:
             self.role_ids[name] = self.add("roles", {"name": name, "description": description}, day=0)["id"]
@@ -67,10 +66,12 @@ class DemoFactory(RunsFactory):
             names |= set(extra) & set(groups)
             for name in sorted(names, key=groups.__getitem__):
                 self.tables["role_permission_groups"].append(
-                    {"roleId": self.role_ids[role], "permissionGroupId": groups[name]})
+                    {"roleId": self.role_ids[role], "permissionGroupId": groups[name]}
+                )
         for index, (name, email, roles, active) in enumerate(catalog.USERS):
-            user = self.add("users", {"name": name, "email": email, "organizationId": 1, "active": int(active)},
-                            day=index * 0.5)
+            user = self.add(
+                "users", {"name": name, "email": email, "organizationId": 1, "active": int(active)}, day=index * 0.5
+            )
             for role in roles:
                 self.tables["user_roles"].append({"userId": user["id"], "roleId": self.role_ids[role]})
                 self.users_by_role[role].append(user["id"])
@@ -81,8 +82,16 @@ class DemoFactory(RunsFactory):
             for role in roles:
                 self.tables["team_roles"].append({"teamId": team["id"], "roleId": self.role_ids[role]})
         for index, client in enumerate(("svc-mes-integration", "svc-erp-sync")):
-            self.add("api_keys", {"clientId": client, "clientSecret": self.etag() + self.etag(),
-                                  "enabled": int(index == 0), "userId": 1}, day=2 + index)
+            self.add(
+                "api_keys",
+                {
+                    "clientId": client,
+                    "clientSecret": self.etag() + self.etag(),
+                    "enabled": int(index == 0),
+                    "userId": 1,
+                },
+                day=2 + index,
+            )
 
     def example_names(self) -> None:
         """The roles, permission groups, users and team that First Resonance's example scripts name."""
@@ -92,8 +101,7 @@ class DemoFactory(RunsFactory):
             for action in catalog.PERMISSION_ACTIONS:
                 self.add("permission_groups", {"name": f"{action}{family}", "family": family}, etag=False)
         for index, (name, email) in enumerate(catalog.EXAMPLE_USERS):
-            user = self.add("users", {"name": name, "email": email, "organizationId": 1, "active": 1},
-                            day=20 + index)
+            user = self.add("users", {"name": name, "email": email, "organizationId": 1, "active": 1}, day=20 + index)
             self.tables["user_roles"].append({"userId": user["id"], "roleId": self.role_ids["Technician"]})
         for name, supervisor, roles in catalog.EXAMPLE_TEAMS:
             team = self.add("teams", {"name": name, "supervisorId": supervisor + 1}, day=20)
@@ -103,47 +111,76 @@ class DemoFactory(RunsFactory):
 
     def reference_data(self) -> None:
         for value, color in catalog.LABELS:
-            self.label_ids[value] = self.add("labels", {"value": value, "color": color, "createdById": 2,
-                                                        "updatedById": 2}, day=1)["id"]
+            self.label_ids[value] = self.add(
+                "labels", {"value": value, "color": color, "createdById": 2, "updatedById": 2}, day=1
+            )["id"]
         for unit in catalog.UNITS:
             self.unit_ids[unit] = self.add("units_of_measurement", {"type": unit}, day=0)["id"]
         for code, name in catalog.CURRENCIES:
             self.add("currencies", {"code": code, "name": name}, etag=False)
-        for name in ("Fastener", "Seal", "Machined part", "Electronic assembly", "Cable assembly", "Raw material",
-                     "Consumable"):
+        for name in (
+            "Fastener",
+            "Seal",
+            "Machined part",
+            "Electronic assembly",
+            "Cable assembly",
+            "Raw material",
+            "Consumable",
+        ):
             self.subtype_ids[name] = self.add("part_subtypes", {"name": name}, etag=False)["id"]
         for name, entity_type, template in catalog.BARCODE_TEMPLATES:
             self.add("barcode_templates", {"name": name, "entityType": entity_type, "template": template}, day=2)
         for title, target, event, error_state, context, code in catalog.RULES:
-            self.add("rules", {"title": title, "target": target, "ruleType": "VALIDATION", "eventType": event,
-                               "enabled": 1, "context": context, "code": code, "errorState": error_state}, day=5)
+            self.add(
+                "rules",
+                {
+                    "title": title,
+                    "target": target,
+                    "ruleType": "VALIDATION",
+                    "eventType": event,
+                    "enabled": 1,
+                    "context": context,
+                    "code": code,
+                    "errorState": error_state,
+                },
+                day=5,
+            )
 
     def locations(self) -> None:
-        subtypes = {name: self.add("location_subtypes", {"name": name}, etag=False)["id"]
-                    for name in catalog.LOCATION_SUBTYPES}
+        subtypes = {
+            name: self.add("location_subtypes", {"name": name}, etag=False)["id"] for name in catalog.LOCATION_SUBTYPES
+        }
         self._next_id["locations"] = catalog.FIRST_LOCATION_ID
         for name, subtype, description in catalog.LOCATIONS:
-            row = self.add("locations", {"name": name, "description": description,
-                                         "locationSubtypeId": subtypes[subtype]}, day=0, entity="Location")
+            row = self.add(
+                "locations",
+                {"name": name, "description": description, "locationSubtypeId": subtypes[subtype]},
+                day=0,
+                entity="Location",
+            )
             self.location_ids[name] = row["id"]
         for index in range(SHELVES_PER_SCALE * self.scale):
             parent = catalog.STOCKROOM_SHELVES[index % len(catalog.STOCKROOM_SHELVES)]
             number = index // len(catalog.STOCKROOM_SHELVES)
             name = f"{parent} / Shelf {number // 6 + 1:02d}-{'ABCDEF'[number % 6]}"
-            row = self.add("locations", {"name": name, "parentId": self.location_ids[parent],
-                                         "locationSubtypeId": subtypes["Shelf"]}, day=3, entity="Location")
+            row = self.add(
+                "locations",
+                {"name": name, "parentId": self.location_ids[parent], "locationSubtypeId": subtypes["Shelf"]},
+                day=3,
+                entity="Location",
+            )
             self.shelf_ids.append(row["id"])
 
     def suppliers(self) -> None:
         for index, name in enumerate(catalog.SUPPLIERS):
             domain = "".join(ch for ch in name.lower() if ch.isalnum())[:16]
-            supplier = self.add("suppliers", {"name": name, "email": f"orders@{domain}.example.com"},
-                                day=4 + index, entity="Supplier")
+            supplier = self.add(
+                "suppliers", {"name": name, "email": f"orders@{domain}.example.com"}, day=4 + index, entity="Supplier"
+            )
             self.supplier_ids.append(supplier["id"])
-            self.attribute("Supplier", supplier["id"], "AS9100 Certified", "true" if index % 4 else "false",
-                           "BOOLEAN")
+            self.attribute("Supplier", supplier["id"], "AS9100 Certified", "true" if index % 4 else "false", "BOOLEAN")
             self.attribute("Supplier", supplier["id"], "Payment Terms", ("Net 30", "Net 45", "Net 60")[index % 3])
-            certificate = self.attachment(supplier["entityId"], "Supplier", f"iso9001-{domain}.pdf",
-                                          "application/pdf", 4 + index)
-            self.attribute("Supplier", supplier["id"], "ISO Certificate", certificate["downloadUrl"],
-                           "FILE_ATTACHMENT")
+            certificate = self.attachment(
+                supplier["entityId"], "Supplier", f"iso9001-{domain}.pdf", "application/pdf", 4 + index
+            )
+            self.attribute("Supplier", supplier["id"], "ISO Certificate", certificate["downloadUrl"], "FILE_ATTACHMENT")

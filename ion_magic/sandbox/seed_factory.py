@@ -96,8 +96,11 @@ class FactoryBase:
         self.tables: dict[str, list[Row]] = defaultdict(list)
         self._next_id: dict[str, int] = defaultdict(lambda: 1)
         self._reserved: dict[str, set[int]] = {
-            "runs": set(SPECIAL_RUN_IDS), "run_steps": set(REDLINE_RUN_STEP_IDS),
-            "run_step_fields": set(FIELDS_RUN_FIELD_IDS), "part_inventories": {SPARE_INVENTORY_ID}}
+            "runs": set(SPECIAL_RUN_IDS),
+            "run_steps": set(REDLINE_RUN_STEP_IDS),
+            "run_step_fields": set(FIELDS_RUN_FIELD_IDS),
+            "part_inventories": {SPARE_INVENTORY_ID},
+        }
         self.role_ids: dict[str, int] = {}
         self.users_by_role: dict[str, list[int]] = defaultdict(list)
         self.location_ids: dict[str, int] = {}
@@ -118,7 +121,6 @@ class FactoryBase:
         self.run_steps: dict[int, list[Row]] = {}
         self.supplier_ids: list[int] = []
 
-
     def new_id(self, table: str) -> int:
         candidate = self._next_id[table]
         while candidate in self._reserved.get(table, ()):
@@ -135,8 +137,9 @@ class FactoryBase:
     def at(day: float) -> str:
         return (EPOCH + timedelta(days=day)).isoformat(timespec="seconds")
 
-    def add(self, table: str, row: Row, *, day: float | None = None, entity: str | None = None,
-            etag: bool = True) -> Row:
+    def add(
+        self, table: str, row: Row, *, day: float | None = None, entity: str | None = None, etag: bool = True
+    ) -> Row:
         """Add a row (id allocated unless given; `_etag`, timestamps and entity when asked)."""
         if "id" not in row:
             row["id"] = self.new_id(table)
@@ -154,9 +157,15 @@ class FactoryBase:
 
     def attachment(self, owner_entity: int, owner_kind: str, filename: str, content_type: str, day: float) -> Row:
         urls = attachment_urls(owner_kind, owner_entity, self.etag(), filename)
-        return self.add("file_attachments", {"entityId": owner_entity, "filename": filename,
-                                             "contentType": content_type, **urls}, day=day)
+        return self.add(
+            "file_attachments",
+            {"entityId": owner_entity, "filename": filename, "contentType": content_type, **urls},
+            day=day,
+        )
 
     def attribute(self, owner_type: str, owner_id: int, key: str, value: str, kind: str = "STRING") -> None:
-        self.add("attributes", {"ownerType": owner_type, "ownerId": owner_id, "key": key, "value": value,
-                                "type": kind}, etag=False)
+        self.add(
+            "attributes",
+            {"ownerType": owner_type, "ownerId": owner_id, "key": key, "value": value, "type": kind},
+            etag=False,
+        )

@@ -27,8 +27,7 @@ from ion_magic.sandbox.seed_factory import (
 
 _STOCKROOMS = Weighted({"Stockroom A": 6, "Stockroom B": 2, "Shipping": 1})
 _STOCK_STATUSES = Weighted({"AVAILABLE": 70, "UNAVAILABLE": 8, "KITTED": 10, "WIP": 7, "SCRAPPED": 5})
-_ORDER_STATUSES = Weighted({"RECEIVED": 40, "ORDERED": 20, "APPROVED": 10, "REQUESTED": 10, "DRAFT": 12,
-                            "CANCELED": 8})
+_ORDER_STATUSES = Weighted({"RECEIVED": 40, "ORDERED": 20, "APPROVED": 10, "REQUESTED": 10, "DRAFT": 12, "CANCELED": 8})
 _FAMILY_WEIGHTS = (25, 12, 25, 15, 8, 7, 8)
 
 
@@ -37,10 +36,21 @@ class PartsFactory(FactoryBase):
 
     def parts_and_boms(self) -> None:
         for index, (number, description) in enumerate(catalog.TOP_ASSEMBLIES):
-            row = self.add("parts", {"id": index + 1, "partNumber": number, "revision": "A",
-                                     "description": description, "trackingType": "SERIAL",
-                                     "unitOfMeasureId": self.unit_ids["each"], "createdById": 3, "updatedById": 3},
-                           day=6 + index, entity="Part")
+            row = self.add(
+                "parts",
+                {
+                    "id": index + 1,
+                    "partNumber": number,
+                    "revision": "A",
+                    "description": description,
+                    "trackingType": "SERIAL",
+                    "unitOfMeasureId": self.unit_ids["each"],
+                    "createdById": 3,
+                    "updatedById": 3,
+                },
+                day=6 + index,
+                entity="Part",
+            )
             thumbnail = self.attachment(row["entityId"], "Part", f"{number.lower()}.png", "image/png", 6 + index)
             row["thumbnailId"] = thumbnail["id"]
             part = SeedPart(row, None)
@@ -55,9 +65,15 @@ class PartsFactory(FactoryBase):
             family = families[index] if index < len(families) else self.rng.choices(families, _FAMILY_WEIGHTS)[0]
             prefix, _subtype, tracking, unit, descriptions, _costs = family
             day = 8 + index * 300 / (COMPONENT_PARTS_PER_SCALE * self.scale)
-            base = {"partNumber": f"{prefix}-{10000 + index}", "description": self.rng.choice(descriptions),
-                    "trackingType": tracking, "unitOfMeasureId": self.unit_ids[unit],
-                    "supplierPartNumber": f"S{self.rng.randint(1000, 99999)}", "createdById": 3, "updatedById": 3}
+            base = {
+                "partNumber": f"{prefix}-{10000 + index}",
+                "description": self.rng.choice(descriptions),
+                "trackingType": tracking,
+                "unitOfMeasureId": self.unit_ids[unit],
+                "supplierPartNumber": f"S{self.rng.randint(1000, 99999)}",
+                "createdById": 3,
+                "updatedById": 3,
+            }
             row = self.add("parts", {"id": next_id, **base, "revision": "A"}, day=day, entity="Part")
             part = SeedPart(row, family)
             self.components.append(part)
@@ -90,28 +106,43 @@ class PartsFactory(FactoryBase):
                 quantity = round(self.rng.uniform(0.5, 3.0), 2)
             else:
                 quantity = float(self.rng.randint(1, 6))
-            item = self.add("mbom_items", {"partId": part.id, "parentId": assembly.id, "quantity": quantity},
-                            day=20 + index)
+            item = self.add(
+                "mbom_items", {"partId": part.id, "parentId": assembly.id, "quantity": quantity}, day=20 + index
+            )
             self.mbom[assembly.id].append(item)
             if prefix in ("FST", "SEL"):
                 substitute = self._component(prefix)
                 if substitute is not part:
-                    self.add("mbom_substitutes", {"mbomItemId": item["id"], "partId": substitute.id, "priority": 1},
-                             day=21 + index)
+                    self.add(
+                        "mbom_substitutes",
+                        {"mbomItemId": item["id"], "partId": substitute.id, "priority": 1},
+                        day=21 + index,
+                    )
             if prefix in ("ELX", "CBL"):
                 for designator in range(int(quantity)):
                     value = f"{'U' if prefix == 'ELX' else 'J'}{position + designator + 1}"
-                    self.add("mbom_item_reference_designators", {"mbomItemId": item["id"], "value": value},
-                             day=21 + index)
+                    self.add(
+                        "mbom_item_reference_designators", {"mbomItemId": item["id"], "value": value}, day=21 + index
+                    )
 
     def procedures_and_steps(self) -> None:
         standard_step: Row | None = None
         for index, (title, kind, assembly_index, step_titles) in enumerate(catalog.PROCEDURES):
             day = 10 + index * 3
-            row = self.add("procedures", {
-                "title": title, "description": f"Work instruction for {title.lower()}.", "type": kind,
-                "version": 1 + index % 3, "exportControlled": int(index < 2), "createdById": 3, "updatedById": 3},
-                day=day, entity="Procedure")
+            row = self.add(
+                "procedures",
+                {
+                    "title": title,
+                    "description": f"Work instruction for {title.lower()}.",
+                    "type": kind,
+                    "version": 1 + index % 3,
+                    "exportControlled": int(index < 2),
+                    "createdById": 3,
+                    "updatedById": 3,
+                },
+                day=day,
+                entity="Procedure",
+            )
             row["familyId"] = row["id"]
             procedure = SeedProcedure(row)
             self.procedures.append(procedure)
@@ -120,8 +151,7 @@ class PartsFactory(FactoryBase):
             labels = ["flight"] if kind == "BUILD" else []
             labels += {0: ["engineering_build"], 9: ["composite_deck"], 4: ["qualification"]}.get(index, [])
             for label in labels:
-                self.tables["procedure_family_labels"].append({"familyId": row["id"],
-                                                               "labelId": self.label_ids[label]})
+                self.tables["procedure_family_labels"].append({"familyId": row["id"], "labelId": self.label_ids[label]})
             pool = catalog.FIELD_POOLS[kind]
             cursor = 0
             previous: Row | None = None
@@ -137,49 +167,96 @@ class PartsFactory(FactoryBase):
                     step.update(isStandardStep=1, standardStepStatus="RELEASED", standardStepFamilyId=step["id"])
                     standard_step = step
                 elif step_title.lower() == "torque verification" and standard_step is not None:
-                    step.update(isDerivedStep=1, standardStepId=standard_step["id"], originStepId=standard_step["id"],
-                                standardStepFamilyId=standard_step["id"], standardStepStatus="RELEASED")
+                    step.update(
+                        isDerivedStep=1,
+                        standardStepId=standard_step["id"],
+                        originStepId=standard_step["id"],
+                        standardStepFamilyId=standard_step["id"],
+                        standardStepStatus="RELEASED",
+                    )
                 if previous is not None:
-                    self.add("step_edges", {"stepId": step["id"], "upstreamStepId": previous["id"],
-                                            "createdById": 3, "updatedById": 3}, day=day)
+                    self.add(
+                        "step_edges",
+                        {"stepId": step["id"], "upstreamStepId": previous["id"], "createdById": 3, "updatedById": 3},
+                        day=day,
+                    )
                 previous = step
                 for child_position, child_title in enumerate(children, 1):
-                    self.step(procedure, child_title, child_position, step, pool[child_position % len(pool):][:1],
-                              day)
+                    self.step(procedure, child_title, child_position, step, pool[child_position % len(pool) :][:1], day)
             if assembly_index is not None:
                 assembly = self.assemblies[assembly_index]
                 top_steps = [step for step in procedure.steps if step["parentId"] is None]
                 for item_index, item in enumerate(self.mbom[assembly.id]):
-                    self.add("mbom_item_step_associations", {
-                        "mbomItemId": item["id"], "stepId": top_steps[item_index % len(top_steps)]["id"]}, etag=False)
+                    self.add(
+                        "mbom_item_step_associations",
+                        {"mbomItemId": item["id"], "stepId": top_steps[item_index % len(top_steps)]["id"]},
+                        etag=False,
+                    )
         self.datagrid(self.procedures[0].steps[0])
 
-    def step(self, procedure: SeedProcedure, title: str, position: int, parent: Row | None,
-             field_names: tuple[str, ...], day: float) -> Row:
+    def step(
+        self,
+        procedure: SeedProcedure,
+        title: str,
+        position: int,
+        parent: Row | None,
+        field_names: tuple[str, ...],
+        day: float,
+    ) -> Row:
         kind = procedure.row["type"]
-        location = {"BUILD": "Integration Bay", "TEST": "Test Cell 1", "INSPECTION": "Receiving Dock",
-                    "MAINTENANCE": "Machine Shop", "REWORK": "MRB Cage"}[kind]
+        location = {
+            "BUILD": "Integration Bay",
+            "TEST": "Test Cell 1",
+            "INSPECTION": "Receiving Dock",
+            "MAINTENANCE": "Machine Shop",
+            "REWORK": "MRB Cage",
+        }[kind]
         content = f"{title}. Follow {procedure.row['title']} drawing notes and record the results below."
-        step = self.add("steps", {
-            "procedureId": procedure.row["id"], "parentId": parent["id"] if parent else None, "title": title,
-            "type": "DATAGRID" if title == "Fastener Torque Log" else "CONTENT", "position": position,
-            "content": content, "slateContent": slate(content), "leadTime": self.rng.choice((15, 30, 45, 60, 120)),
-            "locationId": self.location_ids[location], "version": 1, "createdById": 3, "updatedById": 3},
-            day=day, entity="Step")
+        step = self.add(
+            "steps",
+            {
+                "procedureId": procedure.row["id"],
+                "parentId": parent["id"] if parent else None,
+                "title": title,
+                "type": "DATAGRID" if title == "Fastener Torque Log" else "CONTENT",
+                "position": position,
+                "content": content,
+                "slateContent": slate(content),
+                "leadTime": self.rng.choice((15, 30, 45, 60, 120)),
+                "locationId": self.location_ids[location],
+                "version": 1,
+                "createdById": 3,
+                "updatedById": 3,
+            },
+            day=day,
+            entity="Step",
+        )
         step["familyId"] = step["id"]
         procedure.steps.append(step)
         templates = {template[0]: template for template in catalog.FIELD_TEMPLATES}
         rows = []
         for field_position, name in enumerate(field_names, 1):
             _name, field_type, required, unit, options, extra = templates[name]
-            row = self.add("step_fields", {
-                "stepId": step["id"], "name": name, "type": field_type, "position": field_position,
-                "required": int(required), "allowNotApplicable": int(not required), "display": "INLINE",
-                "options": options, "unit": unit,
-                "signoffRoleId": self.role_ids[extra] if field_type == "SIGNOFF" else None,
-                "peerReviewRequired": int(field_type == "SIGNOFF" and extra == "Quality Inspector"),
-                "allowedIonType": "USER" if field_type == "SIGNOFF" else None, "createdById": 3, "updatedById": 3},
-                day=day)
+            row = self.add(
+                "step_fields",
+                {
+                    "stepId": step["id"],
+                    "name": name,
+                    "type": field_type,
+                    "position": field_position,
+                    "required": int(required),
+                    "allowNotApplicable": int(not required),
+                    "display": "INLINE",
+                    "options": options,
+                    "unit": unit,
+                    "signoffRoleId": self.role_ids[extra] if field_type == "SIGNOFF" else None,
+                    "peerReviewRequired": int(field_type == "SIGNOFF" and extra == "Quality Inspector"),
+                    "allowedIonType": "USER" if field_type == "SIGNOFF" else None,
+                    "createdById": 3,
+                    "updatedById": 3,
+                },
+                day=day,
+            )
             if field_type == "NUMBER":
                 self.add("field_validations", {"fieldId": row["id"], "functionId": 101}, etag=False)
             rows.append(row)
@@ -192,30 +269,71 @@ class PartsFactory(FactoryBase):
         self.attachment(step["entityId"], "Step", "TPA-1000_assembly_drawing.pdf", "application/pdf", 12)
         columns: list[Row] = []
         for index, (header, kind) in enumerate(catalog.DATAGRID_COLUMNS):
-            columns.append(self.add("datagrid_columns", {
-                "stepId": step["id"], "header": header, "type": kind, "index": index,
-                "prevId": columns[-1]["id"] if columns else None, "unit": "in-lb" if kind == "NUMBER" else None,
-                "editable": 1, "settable": 1,
-                "signoffRoleId": self.role_ids["Technician"] if kind == "SIGNOFF" else None}, day=10))
+            columns.append(
+                self.add(
+                    "datagrid_columns",
+                    {
+                        "stepId": step["id"],
+                        "header": header,
+                        "type": kind,
+                        "index": index,
+                        "prevId": columns[-1]["id"] if columns else None,
+                        "unit": "in-lb" if kind == "NUMBER" else None,
+                        "editable": 1,
+                        "settable": 1,
+                        "signoffRoleId": self.role_ids["Technician"] if kind == "SIGNOFF" else None,
+                    },
+                    day=10,
+                )
+            )
         previous: Row | None = None
         for index in range(4):
-            row = self.add("datagrid_rows", {"stepId": step["id"], "index": index, "required": 1,
-                                             "allowNotApplicable": int(index == 3),
-                                             "prevId": previous["id"] if previous else None}, day=10)
+            row = self.add(
+                "datagrid_rows",
+                {
+                    "stepId": step["id"],
+                    "index": index,
+                    "required": 1,
+                    "allowNotApplicable": int(index == 3),
+                    "prevId": previous["id"] if previous else None,
+                },
+                day=10,
+            )
             previous = row
             photo = self.attachment(step["entityId"], "Step", f"bolt_b{index + 1}.jpg", "image/jpeg", 10)
-            cells = {"STRING": f"B{index + 1}", "NUMBER": round(self.rng.uniform(28, 32), 1), "SIGNOFF": True,
-                     "FILE_ATTACHMENT": photo["id"]}
+            cells = {
+                "STRING": f"B{index + 1}",
+                "NUMBER": round(self.rng.uniform(28, 32), 1),
+                "SIGNOFF": True,
+                "FILE_ATTACHMENT": photo["id"],
+            }
             for column in columns:
-                self.add("datagrid_values", {
-                    "rowId": row["id"], "columnId": column["id"], "type": column["type"],
-                    "value": cells[column["type"]], "notApplicable": 0,
-                    "fileAttachmentId": photo["id"] if column["type"] == "FILE_ATTACHMENT" else None,
-                    "ionValueType": "User" if column["type"] == "SIGNOFF" else None,
-                    "ionValueId": 5 if column["type"] == "SIGNOFF" else None}, day=11)
+                self.add(
+                    "datagrid_values",
+                    {
+                        "rowId": row["id"],
+                        "columnId": column["id"],
+                        "type": column["type"],
+                        "value": cells[column["type"]],
+                        "notApplicable": 0,
+                        "fileAttachmentId": photo["id"] if column["type"] == "FILE_ATTACHMENT" else None,
+                        "ionValueType": "User" if column["type"] == "SIGNOFF" else None,
+                        "ionValueId": 5 if column["type"] == "SIGNOFF" else None,
+                    },
+                    day=11,
+                )
 
-    def inventory(self, part: SeedPart, status: str, day: float, *, quantity: float | None = None,
-                  location: int | None = None, line: int | None = None, row_id: int | None = None) -> Row:
+    def inventory(
+        self,
+        part: SeedPart,
+        status: str,
+        day: float,
+        *,
+        quantity: float | None = None,
+        location: int | None = None,
+        line: int | None = None,
+        row_id: int | None = None,
+    ) -> Row:
         tracking = part.tracking
         if quantity is None:
             if tracking == "SERIAL":
@@ -232,14 +350,25 @@ class PartsFactory(FactoryBase):
             lot = f"L{24 + int(day // 365)}{int(day % 365 // 7) + 1:02d}-{self.rng.randint(1, 999):03d}"
         received = status != "ON_ORDER"
         stamp = self.at(day)
-        row = {"createdAt": stamp, "partId": part.id, "quantity": quantity,
-               "quantityAvailable": quantity_available(status, quantity), "status": status,
-               "serialNumber": serial, "lotNumber": lot,
-               "locationId": location if location is not None else self.location_for(status),
-               "unitOfMeasureId": part.row["unitOfMeasureId"], "cost": round(self.rng.uniform(*part.unit_costs), 2),
-               "installed": int(status == "INSTALLED"), "kitted": int(status == "KITTED"), "received": int(received),
-               "receivedDate": stamp if received else None, "purchaseOrderLineId": line,
-               "createdById": self.rng.choice((5, 6, 9)), "updatedById": 5}
+        row = {
+            "createdAt": stamp,
+            "partId": part.id,
+            "quantity": quantity,
+            "quantityAvailable": quantity_available(status, quantity),
+            "status": status,
+            "serialNumber": serial,
+            "lotNumber": lot,
+            "locationId": location if location is not None else self.location_for(status),
+            "unitOfMeasureId": part.row["unitOfMeasureId"],
+            "cost": round(self.rng.uniform(*part.unit_costs), 2),
+            "installed": int(status == "INSTALLED"),
+            "kitted": int(status == "KITTED"),
+            "received": int(received),
+            "receivedDate": stamp if received else None,
+            "purchaseOrderLineId": line,
+            "createdById": self.rng.choice((5, 6, 9)),
+            "updatedById": 5,
+        }
         if row_id is not None:
             row["id"] = row_id
         added = self.add("part_inventories", row, day=day, entity="PartInventory")
@@ -256,9 +385,13 @@ class PartsFactory(FactoryBase):
             if self.shelf_ids and self.rng.random() < 0.3:
                 return self.rng.choice(self.shelf_ids)
             return self.location_ids[_STOCKROOMS.draw(self.rng)]
-        name = {"UNAVAILABLE": "Quarantine Cage", "SCRAPPED": "MRB Cage", "KITTED": "Integration Bay",
-                "INSTALLED": "Integration Bay", "WIP": self.rng.choice(("Clean Room 1", "Clean Room 2",
-                                                                      "Integration Bay", "Machine Shop"))}[status]
+        name = {
+            "UNAVAILABLE": "Quarantine Cage",
+            "SCRAPPED": "MRB Cage",
+            "KITTED": "Integration Bay",
+            "INSTALLED": "Integration Bay",
+            "WIP": self.rng.choice(("Clean Room 1", "Clean Room 2", "Integration Bay", "Machine Shop")),
+        }[status]
         return self.location_ids[name]
 
     def built_assemblies(self) -> None:
@@ -269,18 +402,39 @@ class PartsFactory(FactoryBase):
             complete = index % 3 != 0 if index else False
             status = self.rng.choice(("AVAILABLE", "AVAILABLE", "KITTED", "UNAVAILABLE")) if complete else "WIP"
             unit = self.inventory(assembly, status, day)
-            root = self.add("abom_items", {"partInventoryId": unit["id"], "partId": assembly.id, "quantity": 1.0},
-                            day=day)
+            root = self.add(
+                "abom_items", {"partInventoryId": unit["id"], "partId": assembly.id, "quantity": 1.0}, day=day
+            )
             for position, item in enumerate(self.mbom[assembly.id]):
-                requirement = self.add("build_requirements", {
-                    "partId": item["partId"], "partInventoryId": unit["id"],
-                    "quantityPerParentPartInventory": item["quantity"], "madeOnAssembly": 0,
-                    "originMbomItemId": item["id"]}, day=day)
-                child = self.add("abom_items", {"parentId": root["id"], "partId": item["partId"],
-                                                "mbomItemId": item["id"], "quantity": item["quantity"]}, day=day)
+                requirement = self.add(
+                    "build_requirements",
+                    {
+                        "partId": item["partId"],
+                        "partInventoryId": unit["id"],
+                        "quantityPerParentPartInventory": item["quantity"],
+                        "madeOnAssembly": 0,
+                        "originMbomItemId": item["id"],
+                    },
+                    day=day,
+                )
+                child = self.add(
+                    "abom_items",
+                    {
+                        "parentId": root["id"],
+                        "partId": item["partId"],
+                        "mbomItemId": item["id"],
+                        "quantity": item["quantity"],
+                    },
+                    day=day,
+                )
                 if index == 0 and position == 0:
-                    self.inventory(self.parts[item["partId"]], "AVAILABLE", day,
-                                   location=self.location_ids["Stockroom A"], row_id=SPARE_INVENTORY_ID)
+                    self.inventory(
+                        self.parts[item["partId"]],
+                        "AVAILABLE",
+                        day,
+                        location=self.location_ids["Stockroom A"],
+                        row_id=SPARE_INVENTORY_ID,
+                    )
                     continue
                 if not complete and position >= len(self.mbom[assembly.id]) // 2 + 1:
                     continue
@@ -291,13 +445,22 @@ class PartsFactory(FactoryBase):
         for amount in pieces:
             installed = self.inventory(part, "INSTALLED", day, quantity=amount)
             abom_item.setdefault("partInventoryId", installed["id"])
-            self.add("abom_installations", {"buildRequirementId": requirement["id"],
-                                            "partInventoryId": installed["id"], "quantity": amount}, day=day)
+            self.add(
+                "abom_installations",
+                {"buildRequirementId": requirement["id"], "partInventoryId": installed["id"], "quantity": amount},
+                day=day,
+            )
 
     def purchase_orders(self) -> None:
         statuses = ("ORDERED", "RECEIVED", "DRAFT", "REQUESTED", "APPROVED", "CANCELED")
-        line_status = {"DRAFT": "DRAFT", "REQUESTED": "REQUESTED", "APPROVED": "APPROVED", "ORDERED": "ORDERED",
-                       "RECEIVED": "ORDERED", "CANCELED": "DRAFT"}
+        line_status = {
+            "DRAFT": "DRAFT",
+            "REQUESTED": "REQUESTED",
+            "APPROVED": "APPROVED",
+            "ORDERED": "ORDERED",
+            "RECEIVED": "ORDERED",
+            "CANCELED": "DRAFT",
+        }
         managers = self.users_by_role["Manager"]
         count = PURCHASE_ORDERS_PER_SCALE * self.scale
         for index in range(count):
@@ -306,39 +469,69 @@ class PartsFactory(FactoryBase):
             supplier_id = self.rng.choice(self.supplier_ids)
             # Each supplier has its own usual lead time, and some deliveries come late.
             received_day = day + 2 + 6 + (supplier_id * 11) % 35 + self.rng.choice((0, 0, 1, 2, 3, 5, 9, 21))
-            order = self.add("purchase_orders", {
-                "status": status, "supplierId": supplier_id,
-                "currencyId": 1 if index % 7 else 2, "createdById": 7, "updatedById": 7,
-                "orderedAt": self.at(day + 2) if status in ("ORDERED", "RECEIVED") else None},
-                day=day, entity="PurchaseOrder")
+            order = self.add(
+                "purchase_orders",
+                {
+                    "status": status,
+                    "supplierId": supplier_id,
+                    "currencyId": 1 if index % 7 else 2,
+                    "createdById": 7,
+                    "updatedById": 7,
+                    "orderedAt": self.at(day + 2) if status in ("ORDERED", "RECEIVED") else None,
+                },
+                day=day,
+                entity="PurchaseOrder",
+            )
             total = 0.0
             if status != "DRAFT":
                 for reviewer in managers[: 1 + index % 2]:
-                    self.add("purchase_order_approval_requests", {"purchaseOrderId": order["id"],
-                                                                  "reviewerId": reviewer, "createdAt": self.at(day)},
-                             etag=False)
+                    self.add(
+                        "purchase_order_approval_requests",
+                        {"purchaseOrderId": order["id"], "reviewerId": reviewer, "createdAt": self.at(day)},
+                        etag=False,
+                    )
             if status in ("APPROVED", "ORDERED", "RECEIVED"):
                 for reviewer in managers[: 1 + index % 2]:
-                    self.add("purchase_order_approvals", {"purchaseOrderId": order["id"], "reviewerId": reviewer,
-                                                          "approvedAt": self.at(day + 1)}, etag=False)
+                    self.add(
+                        "purchase_order_approvals",
+                        {"purchaseOrderId": order["id"], "reviewerId": reviewer, "approvedAt": self.at(day + 1)},
+                        etag=False,
+                    )
             if index % 5 in (0, 3):
                 amount = round(self.rng.uniform(25, 400), 2)
                 total += amount
-                self.add("purchase_order_fees", {"purchaseOrderId": order["id"], "name": "Shipping",
-                                                 "amount": amount}, etag=False)
+                self.add(
+                    "purchase_order_fees",
+                    {"purchaseOrderId": order["id"], "name": "Shipping", "amount": amount},
+                    etag=False,
+                )
             received_inventory: list[tuple[Row, Row]] = []
             for _ in range(self.rng.randint(1, 4)):
                 part = self.rng.choice(self.components)
                 prefix = part.prefix
-                quantity = float(self.rng.randint(1, 4) if part.tracking == "SERIAL"
-                                 else self.rng.randint(5, 50) if prefix == "RAW" else self.rng.choice((25, 100, 500)))
+                quantity = float(
+                    self.rng.randint(1, 4)
+                    if part.tracking == "SERIAL"
+                    else self.rng.randint(5, 50)
+                    if prefix == "RAW"
+                    else self.rng.choice((25, 100, 500))
+                )
                 unit_cost = round(self.rng.uniform(*part.unit_costs), 2)
                 total += quantity * unit_cost
-                line = self.add("purchase_order_lines", {
-                    "purchaseOrderId": order["id"], "partId": part.id, "description": part.row["description"],
-                    "status": line_status[status], "quantity": quantity, "unitCost": unit_cost,
-                    "needDate": (EPOCH + timedelta(days=day + self.rng.randint(14, 60))).date().isoformat()},
-                    day=day, entity="PurchaseOrderLine")
+                line = self.add(
+                    "purchase_order_lines",
+                    {
+                        "purchaseOrderId": order["id"],
+                        "partId": part.id,
+                        "description": part.row["description"],
+                        "status": line_status[status],
+                        "quantity": quantity,
+                        "unitCost": unit_cost,
+                        "needDate": (EPOCH + timedelta(days=day + self.rng.randint(14, 60))).date().isoformat(),
+                    },
+                    day=day,
+                    entity="PurchaseOrderLine",
+                )
                 if status in ("ORDERED", "RECEIVED"):
                     pieces = [1.0] * int(quantity) if part.tracking == "SERIAL" else [quantity]
                     for amount in pieces:
@@ -346,17 +539,29 @@ class PartsFactory(FactoryBase):
                             self.inventory(part, "ON_ORDER", day + 2, quantity=amount, line=line["id"])
                         else:
                             inventory_status = "UNAVAILABLE" if self.rng.random() < 0.15 else "AVAILABLE"
-                            received = self.inventory(part, inventory_status, received_day, quantity=amount,
-                                                      line=line["id"])
+                            received = self.inventory(
+                                part, inventory_status, received_day, quantity=amount, line=line["id"]
+                            )
                             received_inventory.append((line, received))
             order["estimatedTotalCost"] = round(total, 2)
             if received_inventory:
-                receipt = self.add("receipts", {"receivedDate": self.at(received_day), "receivedById": 7},
-                                   day=received_day, entity="Receipt")
+                receipt = self.add(
+                    "receipts",
+                    {"receivedDate": self.at(received_day), "receivedById": 7},
+                    day=received_day,
+                    entity="Receipt",
+                )
                 for line, received in received_inventory:
-                    self.add("receipt_items", {"receiptId": receipt["id"], "purchaseOrderLineId": line["id"],
-                                               "partInventoryId": received["id"], "quantity": received["quantity"]},
-                             day=received_day)
+                    self.add(
+                        "receipt_items",
+                        {
+                            "receiptId": receipt["id"],
+                            "purchaseOrderLineId": line["id"],
+                            "partInventoryId": received["id"],
+                            "quantity": received["quantity"],
+                        },
+                        day=received_day,
+                    )
 
     def stock(self) -> None:
         """Component stock in every status, up to INVENTORIES_PER_SCALE * scale inventories in all."""

@@ -156,7 +156,10 @@ def build_app(
         *(Route(path, token_endpoint(authority), methods=["POST"]) for path in TOKEN_PATHS),
     ]
     handlers: dict[Any, Callable[..., Any]] = {
-        HTTPException: _http_error, BodyTooLarge: body_too_large, ClientDisconnect: client_went_away}
+        HTTPException: _http_error,
+        BodyTooLarge: body_too_large,
+        ClientDisconnect: client_went_away,
+    }
     app = Starlette(routes=routes, exception_handlers=handlers)
 
     def body_limit_for(path: str) -> int:
@@ -175,7 +178,8 @@ def refuse_unsafe_exposure(host: str, client_secret: str, any_client: bool) -> N
     if client_secret == DEMO_CLIENT_SECRET:
         raise ValueError(
             f"listening on {host!r} makes the sandbox reachable from other machines: choose a client secret of "
-            f"your own (ion-sandbox reads it from {SECRET_ENVIRONMENT_VARIABLE}); the demo secret is public")
+            f"your own (ion-sandbox reads it from {SECRET_ENVIRONMENT_VARIABLE}); the demo secret is public"
+        )
 
 
 def open_seeded_store(db: str | Path, scale: int) -> Store:
@@ -248,8 +252,9 @@ class RunningSandbox:
 
     def __repr__(self) -> str:
         state = "stopped" if self._stopped else "running"
-        return (f"RunningSandbox(api_url={self.api_url!r}, client_id={self.client_id!r}, "
-                f"client_secret='********', {state})")
+        return (
+            f"RunningSandbox(api_url={self.api_url!r}, client_id={self.client_id!r}, client_secret='********', {state})"
+        )
 
     @property
     def faults(self) -> Faults:
@@ -352,8 +357,9 @@ def start_sandbox(
     thread_name = f"ion-sandbox-{listener.getsockname()[1]}"
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name=thread_name, daemon=True)
     thread.start()
-    sandbox = RunningSandbox(server, thread, listener, store, authority, injector, client_id, client_secret,
-                             certificate)
+    sandbox = RunningSandbox(
+        server, thread, listener, store, authority, injector, client_id, client_secret, certificate
+    )
     deadline = time.monotonic() + _STARTUP_TIMEOUT_S
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:

@@ -209,8 +209,9 @@ class Store:
         return row
 
     def by_ids(self, table: str, ids: Iterable[int]) -> list[dict[str, Any]]:
-        return self.rows(table, f"SELECT * FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
-                         (json_list(ids),))
+        return self.rows(
+            table, f"SELECT * FROM {table} WHERE id IN (SELECT value FROM json_each(?))", (json_list(ids),)
+        )
 
     def is_empty(self) -> bool:
         """Has nothing been stored yet (no parts, no users)?"""
@@ -223,14 +224,17 @@ class Store:
         unknown = set(values) - set(self.columns(table))
         if unknown:
             raise KeyError(f"no column {sorted(unknown)} in {table}")
-        return {column: json.dumps(value) if column in json_columns and value is not None else value
-                for column, value in values.items()}
+        return {
+            column: json.dumps(value) if column in json_columns and value is not None else value
+            for column, value in values.items()
+        }
 
     def new_entity(self, entity_type: str, object_id: int) -> int:
         """Allocate a generic entity id (used by file attachments, labels and barcodes)."""
         with self.lock:
             cursor = self._connection.execute(
-                "INSERT INTO entities (entityType, objectId) VALUES (?, ?)", (entity_type, object_id))
+                "INSERT INTO entities (entityType, objectId) VALUES (?, ?)", (entity_type, object_id)
+            )
         return _inserted_id(cursor)
 
     def insert(self, table: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -249,7 +253,8 @@ class Store:
         with self.lock:
             try:
                 cursor = self._connection.execute(
-                    f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(encoded.values()))
+                    f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(encoded.values())
+                )
             except sqlite3.IntegrityError as error:
                 raise RuleViolation(_integrity_message(table, error)) from error
             row_id = _inserted_id(cursor)
@@ -263,10 +268,12 @@ class Store:
         if etag != row["_etag"]:
             raise EtagMismatch(
                 f"Etag mismatch for {TYPE_OF_TABLE.get(table, table)} {row['id']}: the object changed since "
-                "you read it (or the etag is wrong); query _etag again and retry with the new value.")
+                "you read it (or the etag is wrong); query _etag again and retry with the new value."
+            )
 
-    def update(self, table: str, row_id: int, values: dict[str, Any], etag: str | None = None,
-               *, check: bool = True) -> dict[str, Any]:
+    def update(
+        self, table: str, row_id: int, values: dict[str, Any], etag: str | None = None, *, check: bool = True
+    ) -> dict[str, Any]:
         """Change a row and give it a new `_etag`. With `check`, `etag` must match the current one."""
         row = self.require(table, row_id)
         if check:
@@ -281,8 +288,7 @@ class Store:
         assignments = ", ".join(f'"{column}" = ?' for column in encoded)
         with self.lock:
             try:
-                self._connection.execute(f"UPDATE {table} SET {assignments} WHERE id = ?",
-                                         (*encoded.values(), row_id))
+                self._connection.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", (*encoded.values(), row_id))
             except sqlite3.IntegrityError as error:
                 raise RuleViolation(_integrity_message(table, error)) from error
         return self.require(table, row_id)
@@ -295,11 +301,13 @@ class Store:
         """1 + the highest `position` among the rows `where` selects (1 when there are none)."""
         return int(self.scalar(f"SELECT COALESCE(MAX(position), 0) + 1 FROM {table} WHERE {where}", params))
 
-    def set_attribute(self, owner_type: str, owner_id: int, key: str, value: Any,
-                      attribute_type: str | None) -> dict[str, Any]:
+    def set_attribute(
+        self, owner_type: str, owner_id: int, key: str, value: Any, attribute_type: str | None
+    ) -> dict[str, Any]:
         """Create or replace the key/value attribute `key` of an object (attributes have no etag of their own)."""
-        found = self.sql("SELECT id FROM attributes WHERE ownerType = ? AND ownerId = ? AND key = ?",
-                         (owner_type, owner_id, key))
+        found = self.sql(
+            "SELECT id FROM attributes WHERE ownerType = ? AND ownerId = ? AND key = ?", (owner_type, owner_id, key)
+        )
         values = {"value": value, "type": attribute_type or "STRING"}
         if found:
             return self.update("attributes", found[0]["id"], values, check=False)
@@ -316,7 +324,8 @@ class Store:
             except sqlite3.IntegrityError as error:
                 raise RuleViolation(
                     f"{TYPE_OF_TABLE.get(table, table)} {row_id} is still referenced by other objects; "
-                    "remove those first.") from error
+                    "remove those first."
+                ) from error
 
     def execute(self, query: str, params: Sequence[Any] = ()) -> int:
         """Run one writing statement; returns the number of rows it changed."""
@@ -357,9 +366,14 @@ class Store:
         defaults = self.column_defaults(table)
         json_columns = set(JSON_COLUMNS.get(table, ())) & set(names)
         values = (
-            tuple(json.dumps(row[name]) if name in json_columns and row.get(name) is not None
-                  else row.get(name, defaults.get(name)) for name in names)
-            for row in rows)
+            tuple(
+                json.dumps(row[name])
+                if name in json_columns and row.get(name) is not None
+                else row.get(name, defaults.get(name))
+                for name in names
+            )
+            for row in rows
+        )
         quoted = ", ".join(f'"{name}"' for name in names)
         marks = ", ".join("?" for _ in names)
         with self.lock:

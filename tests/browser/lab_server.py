@@ -74,13 +74,25 @@ def running_lab(home: Path, log: Path, timeout: float = 90, main_command: bool =
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
         "IPYTHONDIR": str(home / "ipython"),
     }
-    options = ["--no-browser", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-               "--IdentityProvider.token=", "--ServerApp.password="]
+    options = [
+        "--no-browser",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+    ]
     if main_command:
         command, cwd = [sys.executable, "-m", "ion_magic.lab", *options], home
     else:
-        command = [sys.executable, "-m", "jupyterlab", *options, "--allow-root", "--ServerApp.ip=127.0.0.1",
-                   f"--ServerApp.root_dir={root}"]
+        command = [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            *options,
+            "--allow-root",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.root_dir={root}",
+        ]
         cwd = root
     with log.open("wb") as output:
         server = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=cwd)

@@ -190,9 +190,7 @@ def test_sort_and_filters_write_graphql_literals(page: Page, jupyter_lab: Runnin
     expect(editor(mutation_cell)).to_contain_text("add --allow-mutation to the first line")
 
 
-def test_panel_and_status_bar_follow_the_active_notebook(
-    page: Page, jupyter_lab: RunningLab, artifacts: Path
-) -> None:
+def test_panel_and_status_bar_follow_the_active_notebook(page: Page, jupyter_lab: RunningLab, artifacts: Path) -> None:
     logged_in = write_notebook(jupyter_lab, "explorer-a.ipynb", [LOGIN_CELL])
     other = write_notebook(jupyter_lab, "explorer-b.ipynb", ["%load_ext ion_magic"])
     cells = open_notebook(page, jupyter_lab, logged_in)

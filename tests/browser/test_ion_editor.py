@@ -103,9 +103,7 @@ def test_highlighting_follows_the_magic_line(page: Page, jupyter_lab: RunningLab
     screenshot(page, artifacts, "highlighting-off")
 
 
-def test_completion_offers_fields_of_a_real_ion_type(
-    page: Page, jupyter_lab: RunningLab, artifacts: Path
-) -> None:
+def test_completion_offers_fields_of_a_real_ion_type(page: Page, jupyter_lab: RunningLab, artifacts: Path) -> None:
     name = write_notebook(jupyter_lab, "completion.ipynb", [*LOGIN_CELLS, "%%ion\n{ runs { edges { node {  } } } }"])
     cells = open_notebook(page, jupyter_lab, name)
     ion_cell = cells.nth(2)

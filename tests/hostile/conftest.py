@@ -42,7 +42,11 @@ def api(sandbox, tmp_path_factory):
     """A Python API session on the session's sandbox, opened as a script would (`ion_magic.connect`)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ION_MAGIC_CACHE_DIR", str(tmp_path_factory.mktemp("api-schema-cache")))
-        session = ion_magic.connect(api_url=sandbox.api_url, auth_url=sandbox.auth_url,
-                                    client_id=sandbox.client_id, client_secret=sandbox.client_secret)
+        session = ion_magic.connect(
+            api_url=sandbox.api_url,
+            auth_url=sandbox.auth_url,
+            client_id=sandbox.client_id,
+            client_secret=sandbox.client_secret,
+        )
     yield session
     session.close()

@@ -77,8 +77,11 @@ class GraphQLRequest:
         return [_key(node) for node in self.operation.selection_set.selections if isinstance(node, FieldNode)]
 
     def root_field(self, key: str) -> FieldNode:
-        return next(node for node in self.operation.selection_set.selections
-                    if isinstance(node, FieldNode) and _key(node) == key)
+        return next(
+            node
+            for node in self.operation.selection_set.selections
+            if isinstance(node, FieldNode) and _key(node) == key
+        )
 
     def argument(self, key: str, name: str) -> Any:
         """The value the root field `key` gets for argument `name` (a variable resolved), None when absent."""
@@ -147,15 +150,21 @@ class HostileServer:
 
     def honest(self, request: GraphQLRequest, root_value: Any) -> dict[str, Any]:
         """What a correct server would answer: graphql-core executing the request over `root_value`."""
-        result = graphql_sync(self.schema, request.query, root_value=root_value,
-                              variable_values=request.variables, operation_name=request.operation_name)
+        result = graphql_sync(
+            self.schema,
+            request.query,
+            root_value=root_value,
+            variable_values=request.variables,
+            operation_name=request.operation_name,
+        )
         return result.formatted
 
     # -- called from the HTTP threads ------------------------------------------------------------
     def _answer_graphql(self, body: bytes) -> Reply:
         payload = json.loads(body)
-        request = GraphQLRequest(payload.get("query") or "", payload.get("variables") or {},
-                                 payload.get("operationName"))
+        request = GraphQLRequest(
+            payload.get("query") or "", payload.get("variables") or {}, payload.get("operationName")
+        )
         if request.is_introspection:
             return Reply(body=self.honest(request, None))
         with self._lock:
@@ -171,11 +180,13 @@ class HostileServer:
         with self._lock:
             self.token_requests += 1
         form = {name: values[0] for name, values in parse_qs(body.decode()).items()}
-        if form.get("grant_type") != "client_credentials" or form.get("client_id") != CLIENT_ID \
-                or form.get("client_secret") != CLIENT_SECRET:
+        if (
+            form.get("grant_type") != "client_credentials"
+            or form.get("client_id") != CLIENT_ID
+            or form.get("client_secret") != CLIENT_SECRET
+        ):
             return Reply(status=401, body={"error": "invalid_client"})
-        return Reply(body={"access_token": f"token-{self.token_requests}", "expires_in": 300,
-                           "token_type": "Bearer"})
+        return Reply(body={"access_token": f"token-{self.token_requests}", "expires_in": 300, "token_type": "Bearer"})
 
 
 def _handler_for(server: HostileServer) -> type[BaseHTTPRequestHandler]:
@@ -213,22 +224,24 @@ def encode_offset(offset: int) -> str:
 
 
 def decode_offset(cursor: str) -> int:
-    return int(base64.b64decode(cursor).decode()[len(OFFSET_PREFIX):])
+    return int(base64.b64decode(cursor).decode()[len(OFFSET_PREFIX) :])
 
 
 def make_rows(count: int, start: int = 1) -> list[dict[str, Any]]:
     """`count` run-like rows with ids "r0001", "r0002", ... (strings, as GraphQL sends IDs; distinct enough
     to look for in a message)."""
-    return [{"id": f"r{number:04d}", "title": f"run {number}", "status": "TODO"}
-            for number in range(start, start + count)]
+    return [
+        {"id": f"r{number:04d}", "title": f"run {number}", "status": "TODO"} for number in range(start, start + count)
+    ]
 
 
-def offset_page(rows: Sequence[Any], first: int | None = None, after: str | None = None, *,
-                default_first: int | None = None) -> dict[str, Any]:
+def offset_page(
+    rows: Sequence[Any], first: int | None = None, after: str | None = None, *, default_first: int | None = None
+) -> dict[str, Any]:
     """One page of a Relay connection over `rows` with graphql-relay's offset cursors and a totalCount."""
     start = 0 if after is None else decode_offset(after) + 1
     size = first if first is not None else (default_first if default_first is not None else len(rows))
-    chunk = rows[start:start + size]
+    chunk = rows[start : start + size]
     edges = [{"cursor": encode_offset(start + index), "node": row} for index, row in enumerate(chunk)]
     return {
         "edges": edges,
@@ -256,8 +269,9 @@ def honest_script(server: HostileServer, root_value: Any) -> Script:
     return lambda request: server.honest(request, root_value)
 
 
-def lying_script(server: HostileServer, root_value: Any,
-                 lie: Callable[[GraphQLRequest, dict[str, Any]], Any]) -> Script:
+def lying_script(
+    server: HostileServer, root_value: Any, lie: Callable[[GraphQLRequest, dict[str, Any]], Any]
+) -> Script:
     """The honest answer, then `lie(request, answer)`: it changes the answer in place, or returns another."""
 
     def script(request: GraphQLRequest) -> Any:
@@ -291,8 +305,10 @@ def pairs(frame: Any, *columns: str) -> list[tuple[str | None, ...]]:
     """Rows as tuples of strings (None for a null), for row-for-row comparison across frames."""
     import pandas as pd
 
-    return [tuple(None if pd.isna(value) else str(value) for value in row)
-            for row in frame[list(columns)].itertuples(index=False, name=None)]
+    return [
+        tuple(None if pd.isna(value) else str(value) for value in row)
+        for row in frame[list(columns)].itertuples(index=False, name=None)
+    ]
 
 
 def ids_in(frame: Any) -> list[str]:
@@ -304,5 +320,6 @@ def connect_to(server: HostileServer, **options: Any) -> Any:
     """`ion_magic.connect()` to the server, as a user of a custom deployment would (plain http: loopback)."""
     import ion_magic
 
-    return ion_magic.connect(api_url=server.url, auth_url=server.url, client_id=CLIENT_ID,
-                             client_secret=CLIENT_SECRET, **options)
+    return ion_magic.connect(
+        api_url=server.url, auth_url=server.url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, **options
+    )

@@ -8,10 +8,13 @@ import pytest
 from .server import connect_to, honest_script, make_rows, offset_connection, pairs, query
 from .test_trust_regressions import HOSTILE, datagrid_root
 
-STEPS_WITH_FRAGMENT = ("{ steps { edges { node { id ...Grid } } } }\n"
-                       "fragment Grid on Step { datagridRows { edges { node { id index } } } }")
-STEPS_WITH_INLINE_FRAGMENT = ("{ steps { edges { node { id\n"
-                              "  ... on Step { datagridRows { edges { node { id } } } } } } } }")
+STEPS_WITH_FRAGMENT = (
+    "{ steps { edges { node { id ...Grid } } } }\n"
+    "fragment Grid on Step { datagridRows { edges { node { id index } } } }"
+)
+STEPS_WITH_INLINE_FRAGMENT = (
+    "{ steps { edges { node { id\n  ... on Step { datagridRows { edges { node { id } } } } } } } }"
+)
 
 
 @pytest.mark.timeout(60)
@@ -24,18 +27,20 @@ def test_a_nested_connection_inside_a_fragment_is_unwrapped_and_completed(start_
     session = connect_to(server, max_tries=1)
     frame = query(session, cell, explode="datagridRows")
     assert pairs(frame, "id", "datagridRows.id") == [
-        (f"s{step}", f"g{step}-{index}") for step in (1, 2, 3) for index in range(5)]
+        (f"s{step}", f"g{step}-{index}") for step in (1, 2, 3) for index in range(5)
+    ]
     assert frame.attrs["ion"]["stopped"] is None
 
 
 @pytest.mark.timeout(60)
 def test_a_root_left_out_by_skip_or_include_is_not_planned_nor_sent(start_hostile):
     server = start_hostile(HOSTILE)
-    server.script = honest_script(server, {"runs": offset_connection(make_rows(3)),
-                                           "steps": offset_connection([])})
+    server.script = honest_script(server, {"runs": offset_connection(make_rows(3)), "steps": offset_connection([])})
     session = connect_to(server, max_tries=1)
-    cell = ("query ($withSteps: Boolean!) { runs { edges { node { id } } } "
-            "steps @include(if: $withSteps) { edges { node { id } } } }")
+    cell = (
+        "query ($withSteps: Boolean!) { runs { edges { node { id } } } "
+        "steps @include(if: $withSteps) { edges { node { id } } } }"
+    )
     frame = query(session, cell, variables={"withSteps": False})
     assert frame["id"].tolist() == ["r0001", "r0002", "r0003"]
     assert all("steps" not in request.query for request in server.requests)

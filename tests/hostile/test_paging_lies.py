@@ -50,12 +50,15 @@ type RunConnection { edges: [RunEdge]! pageInfo: PageInfo! }
 type RunEdge { cursor: String! node: Run }
 type Run { id: ID! title: String status: String }
 """
-SCHEMA = build_schema("""
+SCHEMA = build_schema(
+    """
 type Query {
   runs(first: Int, after: String, last: Int, before: String): RunConnection
   run(id: ID!): Run
 }
-""" + CONNECTION_TYPES)
+"""
+    + CONNECTION_TYPES
+)
 
 RUNS = "{ runs { edges { node { id title } } } }"
 PAGE = 100
@@ -120,7 +123,7 @@ def assert_stopped_keeping_a_prefix(frame, error, *, fewest: int, most: int, rea
     assert isinstance(error, IncompleteResultError), f"expected IncompleteResultError, got {error!r}"
     ids = ids_in(frame)
     assert len(ids) == len(set(ids)), "a row came twice"
-    assert ids == ALL_IDS[:len(ids)], "the rows kept are not the rows the server sent first, in order"
+    assert ids == ALL_IDS[: len(ids)], "the rows kept are not the rows the server sent first, in order"
     assert fewest <= len(ids) <= most
     ion = frame.attrs["ion"]
     assert ion["complete"] is False
@@ -164,11 +167,16 @@ def looping_connection(rows, served: list[int]):
     def resolve(info, first=None, after=None, **_):
         served.append(1)
         start, end_cursor = pages[after]
-        chunk = rows[start:start + PAGE]
+        chunk = rows[start : start + PAGE]
         return {
             "edges": [{"cursor": f"{end_cursor}.{index}", "node": row} for index, row in enumerate(chunk)],
-            "pageInfo": {"hasNextPage": len(served) < 20, "hasPreviousPage": start > 0,
-                         "startCursor": f"{end_cursor}.0", "endCursor": end_cursor, "totalCount": len(rows)},
+            "pageInfo": {
+                "hasNextPage": len(served) < 20,
+                "hasPreviousPage": start > 0,
+                "startCursor": f"{end_cursor}.0",
+                "endCursor": end_cursor,
+                "totalCount": len(rows),
+            },
         }
 
     return resolve
@@ -252,8 +260,12 @@ def test_an_absurd_total_count_allocates_nothing_for_it(serve, concurrency):
     there (MemoryError) instead of taking the shared machine down; the child's peak memory growth is bounded."""
 
     server, _session = serve(total_count(10**12))
-    child = subprocess.run([sys.executable, "-c", HUGE_TOTAL_PULL, server.url, CLIENT_ID, CLIENT_SECRET,
-                            str(concurrency)], capture_output=True, text=True, timeout=100)
+    child = subprocess.run(
+        [sys.executable, "-c", HUGE_TOTAL_PULL, server.url, CLIENT_ID, CLIENT_SECRET, str(concurrency)],
+        capture_output=True,
+        text=True,
+        timeout=100,
+    )
     assert child.returncode == 0, child.stderr[-2000:]
     found = json.loads(child.stdout.strip().splitlines()[-1])
     assert found["error"] is None
@@ -408,8 +420,9 @@ def test_a_malformed_page_is_one_ion_error_naming_the_path_keeping_earlier_rows(
     lie, path = MALFORMED[case]
     _server, session = serve(on_page_after(2 * PAGE - 1, lie))  # the third page
     frame, error = pull(session, concurrency)
-    assert_stopped_keeping_a_prefix(frame, error, fewest=2 * PAGE, most=3 * PAGE,
-                                    reasons=STOPPED_BY_SERVER | {"server_errors"})
+    assert_stopped_keeping_a_prefix(
+        frame, error, fewest=2 * PAGE, most=3 * PAGE, reasons=STOPPED_BY_SERVER | {"server_errors"}
+    )
     assert re.search(path, what_was_said(frame, error)), what_was_said(frame, error)
 
 
@@ -423,12 +436,13 @@ def test_a_malformed_first_page_is_one_ion_error(serve, concurrency, case):
     assert isinstance(error, IonError), f"a malformed first page must be an IonError, got {error!r}"
     assert re.search(path, str(error)), str(error)
     kept = [] if frame is None else ids_in(frame)
-    assert kept == ALL_IDS[:len(kept)] and len(kept) <= 5  # at most the edges before the malformed one
+    assert kept == ALL_IDS[: len(kept)] and len(kept) <= 5  # at most the edges before the malformed one
 
 
 # -- through the magic, in a real kernel ------------------------------------------------------------------------
 # Each paging lie is a root field of its own; the cells alias it `runs`, so the lies above apply unchanged.
-KERNEL_SCHEMA = build_schema("""
+KERNEL_SCHEMA = build_schema(
+    """
 type Query {
   cursorLoop(first: Int, after: String): RunConnection
   lowTotal(first: Int, after: String): RunConnection
@@ -436,7 +450,9 @@ type Query {
   nullMidPull(first: Int, after: String): RunConnection
   repeatedRow(first: Int, after: String): RunConnection
 }
-""" + CONNECTION_TYPES)
+"""
+    + CONNECTION_TYPES
+)
 
 
 def kernel_cases() -> dict[str, tuple[Any, Any]]:
@@ -474,8 +490,11 @@ def test_paging_lies_through_the_magic_in_a_real_kernel(start_hostile, tmp_path)
         f"os.environ['ION_CLIENT_SECRET'] = {CLIENT_SECRET!r}\n"
         "%load_ext ion_magic\n"
         f"%ion_login --api-url {server.url} --auth-url {server.url} --client-id {CLIENT_ID}",
-        *(f"%%ion {field} --page-size {PAGE} --concurrency 4\n{{ runs: {field} {{ edges {{ node {{ id title }} }} }} }}"
-          for field in cases),
+        *(
+            f"%%ion {field} --page-size {PAGE} --concurrency 4\n"
+            f"{{ runs: {field} {{ edges {{ node {{ id title }} }} }} }}"
+            for field in cases
+        ),
         "import json\n"
         "found = {}\n"
         f"for name in {list(cases)!r}:\n"
@@ -491,7 +510,7 @@ def test_paging_lies_through_the_magic_in_a_real_kernel(start_hostile, tmp_path)
 
     def stopped_with_a_prefix(field: str, fewest: int, most: int, reasons: set[str]) -> None:
         ids = found[field]["ids"]
-        assert ids == ALL_IDS[:len(ids)] and fewest <= len(ids) <= most, f"{field}: {len(ids)} rows"
+        assert ids == ALL_IDS[: len(ids)] and fewest <= len(ids) <= most, f"{field}: {len(ids)} rows"
         assert found[field]["complete"] is False
         assert found[field]["stopped"]["reason"] in reasons, found[field]["stopped"]
 

@@ -26,8 +26,9 @@ def full_pulls(api):
 
     def full(first: int | None, explode: bool) -> list[tuple[str | None, ...]]:
         if (first, explode) not in pulls:
-            frame = query(api, CELL % (f"(first: {first})" if first else ""), all=True,
-                          explode="steps" if explode else None)
+            frame = query(
+                api, CELL % (f"(first: {first})" if first else ""), all=True, explode="steps" if explode else None
+            )
             assert frame.attrs["ion"]["complete"] is True
             pulls[first, explode] = pairs(frame, *key_columns(explode))
         return pulls[first, explode]
@@ -37,13 +38,16 @@ def full_pulls(api):
 
 @pytest.mark.timeout(240)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(page_size=st.integers(3, 60), first=st.none() | st.integers(2, 40), explode=st.booleans(),
-       cuts=st.lists(st.integers(1, 30), min_size=1, max_size=3), concurrency=st.sampled_from([1, 4]))
-def test_cut_pieces_resumed_in_turn_make_one_full_pull(api, full_pulls, page_size, first, explode, cuts,
-                                                       concurrency):
+@given(
+    page_size=st.integers(3, 60),
+    first=st.none() | st.integers(2, 40),
+    explode=st.booleans(),
+    cuts=st.lists(st.integers(1, 30), min_size=1, max_size=3),
+    concurrency=st.sampled_from([1, 4]),
+)
+def test_cut_pieces_resumed_in_turn_make_one_full_pull(api, full_pulls, page_size, first, explode, cuts, concurrency):
     cell = CELL % (f"(first: {first})" if first else "")
-    options = {"all": True, "page_size": page_size, "explode": "steps" if explode else None,
-               "concurrency": concurrency}
+    options = {"all": True, "page_size": page_size, "explode": "steps" if explode else None, "concurrency": concurrency}
     pieces: list[tuple[str | None, ...]] = []
     after = None
     for max_rows in [*cuts, None]:  # each cut resumes where the previous one stopped; the last takes the rest

@@ -41,16 +41,20 @@ TWO_ROOTS = "{ runs { edges { node { id } } } parts { edges { node { id } } } }"
 def refused(error: BaseException, *names: str) -> bool:
     """The error is a refusal naming one of `names` (an option or argument, in any spelling)."""
     return isinstance(error, IonError | UsageError) and any(
-        re.search(name.replace("_", "[-_ ]"), str(error)) for name in names)
+        re.search(name.replace("_", "[-_ ]"), str(error)) for name in names
+    )
 
 
 # -- 1. the resume cursor of a --max-rows cut ---------------------------------------------------------
 @pytest.mark.timeout(120)
-@pytest.mark.parametrize(("cell", "follow"), [
-    ("{ partInventories(first: 50) { edges { node { id } } } }", False),  # one page as written, cut at 7
-    ("{ partInventories(first: 5) { edges { node { id } } } }", True),  # pages of 5, cut inside the second
-    ("{ partInventories { edges { node { id } } } }", False),
-])
+@pytest.mark.parametrize(
+    ("cell", "follow"),
+    [
+        ("{ partInventories(first: 50) { edges { node { id } } } }", False),  # one page as written, cut at 7
+        ("{ partInventories(first: 5) { edges { node { id } } } }", True),  # pages of 5, cut inside the second
+        ("{ partInventories { edges { node { id } } } }", False),
+    ],
+)
 def test_max_rows_resumes_right_after_the_last_row_kept(api, cell, follow):
     max_rows = 7
     full = ids_in(query(api, cell, all=True))
@@ -98,10 +102,10 @@ def test_after_without_a_root_name_is_refused_when_the_cell_has_several(ion):
 @pytest.mark.timeout(60)
 def test_after_on_a_root_that_is_not_a_connection_is_refused(api, ion):
     with pytest.raises(UsageError) as caught:
-        ion(f"--after {encode_offset(2)}", '{ run(id: 1) { id title } }')
+        ion(f"--after {encode_offset(2)}", "{ run(id: 1) { id title } }")
     assert "after" in str(caught.value)
     with pytest.raises(IonError) as caught:
-        query(api, '{ run(id: 1) { id title } }', after=encode_offset(2))
+        query(api, "{ run(id: 1) { id title } }", after=encode_offset(2))
     assert "after" in str(caught.value)
 
 
@@ -140,7 +144,8 @@ ALL_IDS = [row["id"] for row in ROWS]
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("concurrency", [1, 4])
 def test_a_503_that_outlives_the_retries_raises_incomplete_with_the_rows_and_the_resume_point(
-        start_hostile, concurrency):
+    start_hostile, concurrency
+):
     server = start_hostile(HOSTILE)
     root = {"runs": offset_connection(ROWS)}
     unavailable = {"on": True}
@@ -213,8 +218,11 @@ def test_a_mutation_with_several_root_fields_is_sent_once(start_hostile):
     server, created = start_hostile(HOSTILE), []
     server.script = honest_script(server, mutation_root(created))
     session = connect_to(server, max_tries=1)
-    value = query(session, 'mutation { a: createRun(title: "A") { run { id title } } '
-                           'b: createRun(title: "B") { run { id title } } }', allow_mutation=True)
+    value = query(
+        session,
+        'mutation { a: createRun(title: "A") { run { id title } } b: createRun(title: "B") { run { id title } } }',
+        allow_mutation=True,
+    )
     assert len(server.requests) == 1 and server.requests[0].root_keys == ["a", "b"]
     assert created == ["A", "B"]
     assert pairs(value["a"], "run.id", "run.title") == [("m1", "A")]
@@ -227,8 +235,11 @@ def test_a_mutation_whose_second_field_fails_reports_each_field(start_hostile):
     server.script = honest_script(server, mutation_root(created))
     session = connect_to(server, max_tries=1)
     with pytest.raises(IonError) as caught:
-        query(session, 'mutation { a: createRun(title: "A") { run { id title } } '
-                       'b: createRun(title: "") { run { id title } } }', allow_mutation=True)
+        query(
+            session,
+            'mutation { a: createRun(title: "A") { run { id title } } b: createRun(title: "") { run { id title } } }',
+            allow_mutation=True,
+        )
     assert len(server.requests) == 1
     error = caught.value
     assert pairs(error.value["a"], "run.id", "run.title") == [("m1", "A")]  # applied, with its result
@@ -243,8 +254,9 @@ def test_a_mutation_answering_a_connection_is_sent_once_and_not_paged(start_host
     session = connect_to(server, max_tries=1)
     outcome: Any
     try:
-        outcome = query(session, 'mutation { importRuns(titles: ["x", "y", "z"]) { edges { node { id } } } }',
-                        allow_mutation=True)
+        outcome = query(
+            session, 'mutation { importRuns(titles: ["x", "y", "z"]) { edges { node { id } } } }', allow_mutation=True
+        )
     except IonError as error:
         outcome = error
     assert len(server.requests) == 1
@@ -269,8 +281,7 @@ EXPLODE_CELL = "{ runs(first: 5) { edges { node { id steps { id fields { id } } 
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("line", ["--explode steps --explode steps.fields",
-                                  "--explode steps.fields --explode steps"])
+@pytest.mark.parametrize("line", ["--explode steps --explode steps.fields", "--explode steps.fields --explode steps"])
 def test_explode_given_twice_is_a_chain_or_a_clear_refusal(api, ion, line):
     chain = query(api, EXPLODE_CELL, explode="steps.fields")
     try:
@@ -287,11 +298,14 @@ def raw_ids(data: dict[str, Any], key: str = "runs") -> list[str]:
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize(("options", "argument", "expected"), [
-    ({"max_rows": 5}, "max_rows", slice(0, 5)),
-    ({"after": encode_offset(2)}, "after", slice(3, None)),
-    ({"page_size": 7}, "page_size", slice(0, None)),
-])
+@pytest.mark.parametrize(
+    ("options", "argument", "expected"),
+    [
+        ({"max_rows": 5}, "max_rows", slice(0, 5)),
+        ({"after": encode_offset(2)}, "after", slice(3, None)),
+        ({"page_size": 7}, "page_size", slice(0, None)),
+    ],
+)
 def test_raw_honours_or_refuses_each_option(api, options, argument, expected):
     everything = ids_in(query(api, RUN_IDS))
     try:
@@ -318,8 +332,13 @@ def test_raw_pages_where_a_gateway_refuses_large_unpaginated_lists(sandbox, api)
     cell = "{ partInventories { edges { node { id } } } }"
     everything = ids_in(query(api, cell))
     assert len(everything) > 100
-    session = ion_magic.connect(api_url=sandbox.api_url, auth_url=sandbox.auth_url, client_id=sandbox.client_id,
-                                client_secret=sandbox.client_secret, max_tries=1)
+    session = ion_magic.connect(
+        api_url=sandbox.api_url,
+        auth_url=sandbox.auth_url,
+        client_id=sandbox.client_id,
+        client_secret=sandbox.client_secret,
+        max_tries=1,
+    )
     sandbox.faults = Faults(gateway_timeout=0.05, unpaginated_row_limit=100, graphql_only=True)
     try:
         paged = query(session, cell)
@@ -332,8 +351,10 @@ def test_raw_pages_where_a_gateway_refuses_large_unpaginated_lists(sandbox, api)
 
 
 # -- 9. variables: unknown keys, missing values, wrong types ------------------------------------------------
-BY_STATUS = ("query ByStatus($statuses: [RunStatus!]) { runs(filters: {status: {in: $statuses}}) "
-             "{ edges { node { id status } } } }")
+BY_STATUS = (
+    "query ByStatus($statuses: [RunStatus!]) { runs(filters: {status: {in: $statuses}}) "
+    "{ edges { node { id status } } } }"
+)
 
 
 @pytest.mark.timeout(60)
@@ -363,14 +384,26 @@ def test_a_declared_default_makes_a_variable_optional(api):
 
 
 WRONG_VALUES = {
-    "int_as_text": ("query($limit: Int) { runs(first: $limit) { edges { node { id } } } }",
-                    {"limit": "ten"}, ["limit"]),
-    "unknown_enum_value": ("query($statuses: [RunStatus!]) { runs(statuses: $statuses) { edges { node { id } } } }",
-                           {"statuses": ["TODO", "NOPE"]}, ["statuses", "NOPE"]),
-    "nested_field_type": ("query($filter: RunFilter) { runs(filter: $filter) { edges { node { id } } } }",
-                          {"filter": {"statuses": ["TODO"], "minId": "x"}}, ["filter", "minId"]),
-    "unknown_input_field": ("query($filter: RunFilter) { runs(filter: $filter) { edges { node { id } } } }",
-                            {"filter": {"bogus": 1}}, ["filter", "bogus"]),
+    "int_as_text": (
+        "query($limit: Int) { runs(first: $limit) { edges { node { id } } } }",
+        {"limit": "ten"},
+        ["limit"],
+    ),
+    "unknown_enum_value": (
+        "query($statuses: [RunStatus!]) { runs(statuses: $statuses) { edges { node { id } } } }",
+        {"statuses": ["TODO", "NOPE"]},
+        ["statuses", "NOPE"],
+    ),
+    "nested_field_type": (
+        "query($filter: RunFilter) { runs(filter: $filter) { edges { node { id } } } }",
+        {"filter": {"statuses": ["TODO"], "minId": "x"}},
+        ["filter", "minId"],
+    ),
+    "unknown_input_field": (
+        "query($filter: RunFilter) { runs(filter: $filter) { edges { node { id } } } }",
+        {"filter": {"bogus": 1}},
+        ["filter", "bogus"],
+    ),
 }
 
 
@@ -402,8 +435,9 @@ def test_a_nested_connection_is_a_list_column_explodable_by_its_path(api, ion):
     assert grid["id"].nunique() == 1  # the sandbox's one datagrid step, with its four rows
     assert grid["datagridRows.index"].astype(int).tolist() == [0, 1, 2, 3]
 
-    cell = ("{ procedures(first: 1) { edges { node { id steps { id datagridRows { edges { node { id index } } } } } } "
-            "} }")
+    cell = (
+        "{ procedures(first: 1) { edges { node { id steps { id datagridRows { edges { node { id index } } } } } } } }"
+    )
     nested = ion("--explode steps.datagridRows", cell)
     indexes = nested["steps.datagridRows.index"].dropna().astype(int).tolist()
     assert indexes == [0, 1, 2, 3]
@@ -414,10 +448,13 @@ def datagrid_root(steps: int = 3, rows_per_step: int = 5) -> dict[str, Any]:
     nodes = []
     for number in range(1, steps + 1):
         grid = [{"id": f"g{number}-{index}", "index": index} for index in range(rows_per_step)]
-        nodes.append({"id": f"s{number}", "title": f"step {number}",
-                      "datagridRows": offset_connection(grid, default_first=2)})
-    return {"steps": offset_connection(nodes),
-            "step": lambda info, id: next((node for node in nodes if node["id"] == id), None)}
+        nodes.append(
+            {"id": f"s{number}", "title": f"step {number}", "datagridRows": offset_connection(grid, default_first=2)}
+        )
+    return {
+        "steps": offset_connection(nodes),
+        "step": lambda info, id: next((node for node in nodes if node["id"] == id), None),
+    }
 
 
 @pytest.mark.timeout(60)
@@ -428,7 +465,8 @@ def test_a_truncated_nested_connection_is_fetched_through_its_parents_root_field
     session = connect_to(server, max_tries=1)
     frame = query(session, NESTED, explode="datagridRows")
     assert pairs(frame, "id", "datagridRows.id") == [
-        (f"s{step}", f"g{step}-{index}") for step in (1, 2, 3) for index in range(5)]
+        (f"s{step}", f"g{step}-{index}") for step in (1, 2, 3) for index in range(5)
+    ]
     ion = frame.attrs["ion"]
     assert ion["complete"] is True and ion["stopped"] is None
 
@@ -445,7 +483,8 @@ def test_a_truncated_nested_connection_whose_parent_cannot_be_fetched_alone_is_i
     said = ion["stopped"]["message"] + str(caught.value)
     assert "datagridRows" in said and re.search(r"\b3\b", said)  # the field, and how many parents were cut
     assert pairs(caught.value.value, "id", "datagridRows.id") == [
-        (f"s{step}", f"g{step}-{index}") for step in (1, 2, 3) for index in range(2)]  # what came is kept
+        (f"s{step}", f"g{step}-{index}") for step in (1, 2, 3) for index in range(2)
+    ]  # what came is kept
 
 
 # -- 17. messages for an unclosed brace and a cell without an operation ------------------------------------

@@ -16,8 +16,9 @@ def shell(sandbox, tmp_path_factory) -> Iterator[InteractiveShell]:
     ip.run_line_magic("load_ext", "ion_magic")
     with pytest.MonkeyPatch.context() as secret:  # only for the login: kernels started later must not inherit it
         secret.setenv("ION_CLIENT_SECRET", sandbox.client_secret)
-        ip.run_line_magic("ion_login", f"--api-url {sandbox.api_url} --auth-url {sandbox.auth_url} "
-                                       f"--client-id {sandbox.client_id}")
+        ip.run_line_magic(
+            "ion_login", f"--api-url {sandbox.api_url} --auth-url {sandbox.auth_url} --client-id {sandbox.client_id}"
+        )
     yield ip
     ip.run_line_magic("ion_logout", "")
     patch.undo()

@@ -56,8 +56,9 @@ def test_var_assigns_and_prints_a_summary(shell, ion, capsys):
 
 def test_variables_come_from_the_namespace(shell, ion):
     shell.user_ns["wanted"] = ["COMPLETE", "FAILED"]
-    frame = ion("", "query Q($wanted: [RunStatus!]) { runs(filters: {status: {in: $wanted}}) "
-                    "{ edges { node { id status } } } }")
+    frame = ion(
+        "", "query Q($wanted: [RunStatus!]) { runs(filters: {status: {in: $wanted}}) { edges { node { id status } } } }"
+    )
     assert len(frame) > 0 and set(frame["status"].astype(str)) <= {"COMPLETE", "FAILED"}
     assert frame.attrs["ion"]["variables"] == {"wanted": ["COMPLETE", "FAILED"]}
 

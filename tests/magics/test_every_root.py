@@ -13,9 +13,12 @@ from ion_magic.session import IonSession
 
 
 def leaves(node_type: GraphQLObjectType) -> list[str]:
-    return [name for name, field in node_type.fields.items()
-            if isinstance(get_named_type(field.type), GraphQLScalarType | GraphQLEnumType)
-            and not any(str(arg.type).endswith("!") for arg in field.args.values())]
+    return [
+        name
+        for name, field in node_type.fields.items()
+        if isinstance(get_named_type(field.type), GraphQLScalarType | GraphQLEnumType)
+        and not any(str(arg.type).endswith("!") for arg in field.args.values())
+    ]
 
 
 def connection_roots(schema) -> dict[str, GraphQLObjectType]:
@@ -39,8 +42,14 @@ def test_every_connection_root_paged_equals_one_unpaginated_request(sandbox):
     for root, node_type in roots.items():
         query = f"{{ {root} {{ edges {{ node {{ {' '.join(leaves(node_type))} }} }} }} }}"
         whole = session.query(query, raw=True)[root]
-        selection = parse(query).definitions[0].selection_set.selections[0].selection_set.selections[0] \
-            .selection_set.selections[0].selection_set
+        selection = (
+            parse(query)
+            .definitions[0]
+            .selection_set.selections[0]
+            .selection_set.selections[0]
+            .selection_set.selections[0]
+            .selection_set
+        )
         expected = build_frame([edge["node"] for edge in whole["edges"]], plan_frame(selection, node_type, {}))
         for concurrency in (1, 4):
             paged = session.query(query, page_size=7, concurrency=concurrency, progress=False)

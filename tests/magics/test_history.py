@@ -28,8 +28,11 @@ def test_a_run_is_recorded_with_variable_names_only(shell, ion, sandbox):
     channel = channel_of(shell)
     before = len(channel.history)
     shell.user_ns["wanted_title"] = "zz-unlikely-title-value"
-    frame = ion("--page-size 2", "query($wanted_title: String) {\n"
-        "  runs(filters: {title: {neq: $wanted_title}}) { edges { node { id title } } }\n}")
+    frame = ion(
+        "--page-size 2",
+        "query($wanted_title: String) {\n"
+        "  runs(filters: {title: {neq: $wanted_title}}) { edges { node { id title } } }\n}",
+    )
     ion("--max-rows 3", "{ runs { edges { node { id } } } }")
     first, second = channel.history[before:]
     assert first["document"].startswith("%%ion --page-size 2\nquery($wanted_title: String) {")
@@ -85,9 +88,13 @@ def test_the_fragment_library_is_sent_with_the_whole_login(shell, ion, tmp_path,
     ion("--save RunTitle", "fragment RunTitle on Run { title }")
     shell.run_line_magic("ion_operations", "")
     session = magic.session
-    login = {"schema": session.introspection, "endpoint": session.graphql_url,
-             "environment": session.environment, "identity": identity_of(session),
-             "fragments": [{"name": "RunTitle", "typeCondition": "Run", "text": "fragment RunTitle on Run { title }"}]}
+    login = {
+        "schema": session.introspection,
+        "endpoint": session.graphql_url,
+        "environment": session.environment,
+        "identity": identity_of(session),
+        "fragments": [{"name": "RunTitle", "typeCondition": "Run", "text": "fragment RunTitle on Run { title }"}],
+    }
     assert sent == [login, login]
     magic.channel.publish(session)
     assert sent[-1] == login
@@ -101,7 +108,8 @@ def test_logged_out_message_and_bounded_history():
     channel._on_request(comm, {})
     [answer] = comm.sent
     assert {key: answer[key] for key in ("schema", "endpoint", "environment", "identity")} == dict.fromkeys(
-        ("schema", "endpoint", "environment", "identity"))
+        ("schema", "endpoint", "environment", "identity")
+    )
     assert len(answer["history"]) == HISTORY_LIMIT and answer["history"][-1]["document"].endswith("n204 }")
 
 
@@ -128,7 +136,12 @@ def test_run_roots_says_why_a_root_is_incomplete_or_failed(shell, ion):
     outcome.results[0].stopped = Stop("interrupted", f"interrupted after {rows} rows")
     outcome.failures.append(RootFailure("parts", IonError("boom")))
     assert run_roots(outcome) == [
-        {"field": "runs", "rows": rows, "seconds": root["seconds"], "complete": False,
-         "stopped": f"interrupted after {rows} rows"},
+        {
+            "field": "runs",
+            "rows": rows,
+            "seconds": root["seconds"],
+            "complete": False,
+            "stopped": f"interrupted after {rows} rows",
+        },
         {"field": "parts", "rows": 0, "seconds": 0.0, "complete": False, "stopped": "failed, nothing kept"},
     ]

@@ -21,14 +21,18 @@ pytestmark = pytest.mark.kernel
 
 def test_sandbox_login_query_and_validation_error(tmp_path, monkeypatch):
     monkeypatch.setenv("ION_MAGIC_CACHE_DIR", str(tmp_path / "cache"))
-    nb = execute(notebook(
-        "%load_ext ion_magic",
-        "%ion_login --sandbox",
-        "%%ion runs --page-size 5\n{ runs { edges { node { id title status } } } }",
-        "import json; print(json.dumps({'rows': len(runs), 'pages': runs.attrs['ion']['pages'],"
-        " 'dtypes': {k: str(v) for k, v in runs.dtypes.items()}}))",
-        "%%ion\n{\n  runs { edges { node { titel } } }\n}",
-    ), cwd=tmp_path, allow_errors=True)
+    nb = execute(
+        notebook(
+            "%load_ext ion_magic",
+            "%ion_login --sandbox",
+            "%%ion runs --page-size 5\n{ runs { edges { node { id title status } } } }",
+            "import json; print(json.dumps({'rows': len(runs), 'pages': runs.attrs['ion']['pages'],"
+            " 'dtypes': {k: str(v) for k, v in runs.dtypes.items()}}))",
+            "%%ion\n{\n  runs { edges { node { titel } } }\n}",
+        ),
+        cwd=tmp_path,
+        allow_errors=True,
+    )
     login, query, check, invalid = nb.cells[1:]
     assert DEMO_CLIENT_SECRET not in json.dumps(nb)  # the --sandbox login path shows no secret either
     assert "Logged in to sandbox" in text_of(login) and "queries" in text_of(login)
@@ -44,8 +48,9 @@ def test_sandbox_login_query_and_validation_error(tmp_path, monkeypatch):
 @pytest.fixture
 def private_sandbox():
     """A sandbox in the test process with a random client secret and short-lived tokens (to force refreshes)."""
-    with start_sandbox(client_id="notebook-tests", client_secret=secrets.token_urlsafe(24),
-                       token_lifetime=3) as running:
+    with start_sandbox(
+        client_id="notebook-tests", client_secret=secrets.token_urlsafe(24), token_lifetime=3
+    ) as running:
         yield running
 
 
@@ -78,6 +83,7 @@ class HostileServers:
                 return Reply(200, b'{"data": ' + b"[" * 50_000 + b"]" * 50_000 + b"}")
             echo = {"message": f"rejected {header} {base64.b64encode(header.encode()).decode()}"}
             return Reply(200, json.dumps({"data": {"runs": None}, "errors": [echo]}).encode())
+
         return handle
 
 
@@ -118,33 +124,45 @@ def test_no_login_path_leaves_a_secret_or_token_anywhere(tmp_path, monkeypatch, 
 
     issued = sandbox.issued_tokens() + hostile.issued
     assert len(sandbox.issued_tokens()) >= 3 and len(hostile.issued) >= 3
-    secrets_sought = [sandbox.client_secret, quote(sandbox.client_secret, safe=""),
-                      base64.b64encode(sandbox.client_secret.encode()).decode(), *issued,
-                      *(token.split("\r")[0] for token in hostile.issued)]
+    secrets_sought = [
+        sandbox.client_secret,
+        quote(sandbox.client_secret, safe=""),
+        base64.b64encode(sandbox.client_secret.encode()).decode(),
+        *issued,
+        *(token.split("\r")[0] for token in hostile.issued),
+    ]
     saved_text = saved.read_text()
-    places = {"notebook": saved_text, "widget state": json.dumps(nb.metadata["widgets"]),
-              "proxy": json.dumps([repr(request) for request in proxy.seen])}
+    places = {
+        "notebook": saved_text,
+        "widget state": json.dumps(nb.metadata["widgets"]),
+        "proxy": json.dumps([repr(request) for request in proxy.seen]),
+    }
     places.update({str(path): path.read_text() for path in cache.rglob("*") if path.is_file()})
     leaks = [(where, what) for where, text in places.items() for what in secrets_sought if what in text]
     assert leaks == []
     assert proxy.seen == []  # plain http to loopback never went through the proxy
     assert "DEBUG" in saved_text and "Verbose" in saved_text  # the logging and the verbose tracebacks were on
     with capsys.disabled():
-        print(f"\nsecret scan: {len(paths)} paths tried, {len(places)} places searched for "
-              f"{len(secrets_sought)} secret forms, hits: {len(leaks)}")
+        print(
+            f"\nsecret scan: {len(paths)} paths tried, {len(places)} places searched for "
+            f"{len(secrets_sought)} secret forms, hits: {len(leaks)}"
+        )
 
 
 def _secret_scan_notebook(servers: dict[str, str]):
     """The cells of the secret scan, each named after the path it tries."""
+
     def login_to(mode: str) -> str:
-        return (f"%ion_login --api-url {servers[mode]} --auth-url {servers[mode]} --client-id notebook-tests")
+        return f"%ion_login --api-url {servers[mode]} --auth-url {servers[mode]} --client-id notebook-tests"
 
     query = "%%ion\n{ runs(first: 3) { edges { node { id title } } } }"
-    arrival = ("w.client_secret._handle_msg({'content': {'data': {'method': 'update', 'state': "
-               "{'value': os.environ['IONTEST_SECRET']}, 'buffer_paths': []}}, 'buffers': []})")
+    arrival = (
+        "w.client_secret._handle_msg({'content': {'data': {'method': 'update', 'state': "
+        "{'value': os.environ['IONTEST_SECRET']}, 'buffer_paths': []}}, 'buffers': []})"
+    )
     steps = {
         "setup": "import json, logging, os, time\nimport ipywidgets\n"
-                 "logging.basicConfig(level=logging.DEBUG, force=True)\n%load_ext ion_magic\n%xmode Verbose",
+        "logging.basicConfig(level=logging.DEBUG, force=True)\n%load_ext ion_magic\n%xmode Verbose",
         # the widget, with the secret arriving as a front end sends it, then the state a save would store
         "widget, secret arrives": f"w = %ion_login\nw.environment.value = 'custom'\n{arrival}\nw",
         "widget state between arrival and click": "print(json.dumps(ipywidgets.Widget.get_manager_state()))",
@@ -157,18 +175,18 @@ def _secret_scan_notebook(servers: dict[str, str]):
         "env login": "os.environ['ION_CLIENT_SECRET'] = os.environ['IONTEST_SECRET']\n%ion_login --env custom",
         "query after env login": query,
         "wrong secret": "os.environ['ION_CLIENT_SECRET'] = 'wrong-' + os.environ['IONTEST_SECRET']\n"
-                        "%ion_login --env custom",
+        "%ion_login --env custom",
         # ION_CLIENT_SECRET goes only where the ION_* variables point: they point at the hostile servers now
         "echoing auth server": "os.environ['ION_CLIENT_SECRET'] = os.environ['IONTEST_SECRET']\n"
-                               "del os.environ['ION_API_URL'], os.environ['ION_AUTH_URL']\n" + login_to("echo-form"),
+        "del os.environ['ION_API_URL'], os.environ['ION_AUTH_URL']\n" + login_to("echo-form"),
         "CR/LF token": login_to("crlf-token"),
         "login to gzip garbage": login_to("gzip-garbage"),
         "%%ion gzip garbage": query,
-        "Python API deep JSON, Verbose traceback":
-            f"import ion_magic\ns = ion_magic.connect(api_url={servers['deep-json']!r}, "
-            f"auth_url={servers['deep-json']!r}, client_id='notebook-tests', "
-            "client_secret=os.environ['IONTEST_SECRET'])\ns.query('{ runs { edges { node { id } } } }', "
-            "progress=False)",
+        "Python API deep JSON, Verbose traceback": "import ion_magic\n"
+        f"s = ion_magic.connect(api_url={servers['deep-json']!r}, "
+        f"auth_url={servers['deep-json']!r}, client_id='notebook-tests', "
+        "client_secret=os.environ['IONTEST_SECRET'])\ns.query('{ runs { edges { node { id } } } }', "
+        "progress=False)",
         "login to header echo": login_to("echo-header"),
         "server errors echoing the header": "%%ion df\n{ runs { edges { node { id } } } }",
         "attrs after errors": "print(json.dumps(df.attrs['ion'], default=str))",
@@ -190,6 +208,7 @@ def test_hidden_prompt_login_keeps_the_secret_out_of_every_message(tmp_path, mon
     manager, client = start_new_kernel(kernel_name="python3")
     seen: list[dict] = []
     try:
+
         def run(code: str, answer: str | None = None) -> None:
             message_id = client.execute(code, allow_stdin=answer is not None)
             if answer is not None:
@@ -202,13 +221,17 @@ def test_hidden_prompt_login_keeps_the_secret_out_of_every_message(tmp_path, mon
             while True:
                 message = client.get_iopub_msg(timeout=120)
                 seen.append(message)
-                if message["parent_header"].get("msg_id") == message_id and \
-                        message["content"].get("execution_state") == "idle":
+                if (
+                    message["parent_header"].get("msg_id") == message_id
+                    and message["content"].get("execution_state") == "idle"
+                ):
                     return
 
         run("%load_ext ion_magic")
-        run(f"%ion_login --api-url {sandbox.api_url} --auth-url {sandbox.auth_url} --client-id {sandbox.client_id}",
-            answer=sandbox.client_secret)
+        run(
+            f"%ion_login --api-url {sandbox.api_url} --auth-url {sandbox.auth_url} --client-id {sandbox.client_id}",
+            answer=sandbox.client_secret,
+        )
         run("%%ion\n{ runs(first: 2) { edges { node { id } } } }")
         run("%ion_status")
     finally:

@@ -28,8 +28,9 @@ def test_the_line_magic_takes_every_option_of_the_cell_magic(shell):
     magic = shell.magics_manager.registry["IonMagic"]
     options = {action.dest: action.option_strings for action in magic.ion.parser._actions}
     line_options = {action.dest: action.option_strings for action in magic.ion_line.parser._actions}
-    assert {dest: line_options[dest] for dest in options if dest not in ("save", "overwrite")} == \
-        {dest: strings for dest, strings in options.items() if dest not in ("save", "overwrite")}
+    assert {dest: line_options[dest] for dest in options if dest not in ("save", "overwrite")} == {
+        dest: strings for dest, strings in options.items() if dest not in ("save", "overwrite")
+    }
     assert set(line_options) - set(options) == {"name", "operation"}
 
 
@@ -68,8 +69,9 @@ def test_the_schema_message_carries_the_library_fragments(shell, ion, folder):
             sent.append(data)
 
     shell.magics_manager.registry["IonMagic"].channel._on_request(FrontEndComm(), {"request": "schema"})
-    assert sent[0]["fragments"] == [{"name": "RunBasics", "typeCondition": "Run",
-                                     "text": "fragment RunBasics on Run { id title status }"}]
+    assert sent[0]["fragments"] == [
+        {"name": "RunBasics", "typeCondition": "Run", "text": "fragment RunBasics on Run { id title status }"}
+    ]
     assert sent[0]["schema"]["__schema"]["queryType"]["name"] == "Query"
 
 
@@ -115,8 +117,12 @@ def test_saved_names_complete_after_percent_ion(shell, ion, folder):
 def test_the_python_api_runs_a_saved_operation_by_name(sandbox, ion, folder):
     ion("--save RunBasics", "fragment RunBasics on Run { id title status }")
     ion("--save open_runs --dry-run", OPEN_RUNS)
-    session = connect(api_url=sandbox.api_url, auth_url=sandbox.auth_url, client_id=sandbox.client_id,
-                      client_secret=sandbox.client_secret)
+    session = connect(
+        api_url=sandbox.api_url,
+        auth_url=sandbox.auth_url,
+        client_id=sandbox.client_id,
+        client_secret=sandbox.client_secret,
+    )
     try:
         session.operations_dir = folder
         held = session.query("open_runs", {"status": "HOLD"}, progress=False)

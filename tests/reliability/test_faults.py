@@ -16,8 +16,9 @@ PULL = """{ partInventories { edges { node {
 
 
 def session_for(sandbox, **options) -> IonSession:
-    session = IonSession("custom", sandbox.api_url, sandbox.auth_url, sandbox.client_id, sandbox.client_secret,
-                         **options)
+    session = IonSession(
+        "custom", sandbox.api_url, sandbox.auth_url, sandbox.client_id, sandbox.client_secret, **options
+    )
     session.login()
     return session
 
@@ -33,8 +34,17 @@ def test_pull_under_faults_equals_clean_pull(big_sandbox):
     clean = session_for(big_sandbox).query(PULL, page_size=100, progress=False)
     assert len(clean) >= 20_000
 
-    big_sandbox.faults = Faults(rate_429=0.04, rate_503=0.04, rate_502=0.02, rate_504=0.02, rate_drop=0.04,
-                                latency_ms=5, retry_after=1, seed=7, graphql_only=True)
+    big_sandbox.faults = Faults(
+        rate_429=0.04,
+        rate_503=0.04,
+        rate_502=0.02,
+        rate_504=0.02,
+        rate_drop=0.04,
+        latency_ms=5,
+        retry_after=1,
+        seed=7,
+        graphql_only=True,
+    )
     big_sandbox.token_lifetime = 2  # every token expires within a few pages
     try:
         faulty_session = session_for(big_sandbox, max_tries=8)
@@ -61,8 +71,11 @@ def test_mutation_met_by_a_fault_runs_at_most_once_and_says_so(fault):
         before = sandbox.store.scalar("SELECT COUNT(*) FROM locations")
         sandbox.faults = Faults(**{fault: 1.0}, target="mutations")
         with pytest.raises(TransportError) as caught:
-            session.query('mutation { createLocation(input: {name: "Bay 9"}) { location { id } } }',
-                          allow_mutation=True, progress=False)
+            session.query(
+                'mutation { createLocation(input: {name: "Bay 9"}) { location { id } } }',
+                allow_mutation=True,
+                progress=False,
+            )
         sandbox.faults = Faults()
         after = sandbox.store.scalar("SELECT COUNT(*) FROM locations")
         assert after - before <= 1
@@ -83,7 +96,6 @@ def test_fault_outlasting_the_retries_keeps_the_rows_already_received(big_sandbo
     meta = partial.attrs["ion"]
     assert meta["complete"] is False and meta["stopped"]["reason"] == "failed" and len(partial) > 0
     assert caught.value.resume == {"runs": meta["resume"]} and "503" in caught.value.reasons["runs"]
-    rest = session.query("{ runs { edges { node { id } } } }", page_size=3, after=meta["resume"],
-                         progress=False)
+    rest = session.query("{ runs { edges { node { id } } } }", page_size=3, after=meta["resume"], progress=False)
     whole = session.query("{ runs { edges { node { id } } } }", progress=False)
     assert partial["id"].tolist() + rest["id"].tolist() == whole["id"].tolist()

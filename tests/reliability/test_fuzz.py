@@ -12,17 +12,57 @@ from ion_magic.pipeline import QueryOptions, prepare
 
 from ..ion_like_schema import ION_LIKE
 
-GRAPHQL_BITS = st.sampled_from(["{", "}", "(", ")", "[", "]", ":", "$", "...", "@", '"', '"""', "#", "!", "=",
-                                "query", "mutation", "fragment", "on", "runs", "edges", "node", "id", "title",
-                                "first:", "after:", "filters:", "status", "TODO", "1", "\n", " ", "\x00", "é",
-                                "\U0001f600", "\\u0000"])
+GRAPHQL_BITS = st.sampled_from(
+    [
+        "{",
+        "}",
+        "(",
+        ")",
+        "[",
+        "]",
+        ":",
+        "$",
+        "...",
+        "@",
+        '"',
+        '"""',
+        "#",
+        "!",
+        "=",
+        "query",
+        "mutation",
+        "fragment",
+        "on",
+        "runs",
+        "edges",
+        "node",
+        "id",
+        "title",
+        "first:",
+        "after:",
+        "filters:",
+        "status",
+        "TODO",
+        "1",
+        "\n",
+        " ",
+        "\x00",
+        "é",
+        "\U0001f600",
+        "\\u0000",
+    ]
+)
 CELL_TEXT = st.one_of(st.text(max_size=300), st.lists(GRAPHQL_BITS, max_size=80).map("".join))
 
 
 @pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(CELL_TEXT, st.dictionaries(st.sampled_from(["id", "first", "wanted"]),
-                                  st.one_of(st.integers(), st.text(max_size=5), st.none()), max_size=3))
+@given(
+    CELL_TEXT,
+    st.dictionaries(
+        st.sampled_from(["id", "first", "wanted"]), st.one_of(st.integers(), st.text(max_size=5), st.none()), max_size=3
+    ),
+)
 def test_prepare_gives_a_plan_or_one_clear_error(text, namespace):
     try:
         plan = prepare(text, ION_LIKE, namespace, QueryOptions())
@@ -35,13 +75,16 @@ def test_prepare_gives_a_plan_or_one_clear_error(text, namespace):
         assert validate(ION_LIKE, parse(root.document)) == []
 
 
-@pytest.mark.parametrize("text", [
-    "{" * 10_000 + "}" * 10_000,
-    "{ runs { edges { node { " + "part { " * 3000 + "id" + " }" * 3000 + " } } } }",
-    "# " + "x" * 1_000_000,
-    "\x00\x01\x02 binary \xff\xfe",
-    '{ runs(filters: "' + "a" * 500_000 + '") { edges { node { id } } } }',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{" * 10_000 + "}" * 10_000,
+        "{ runs { edges { node { " + "part { " * 3000 + "id" + " }" * 3000 + " } } } }",
+        "# " + "x" * 1_000_000,
+        "\x00\x01\x02 binary \xff\xfe",
+        '{ runs(filters: "' + "a" * 500_000 + '") { edges { node { id } } } }',
+    ],
+)
 def test_adversarial_cells(text):
     with pytest.raises(IonError):
         prepare(text, ION_LIKE, {}, QueryOptions())

@@ -30,8 +30,14 @@ def big_sandbox():
 @pytest.fixture
 def session(big_sandbox, monkeypatch, tmp_path):
     monkeypatch.setenv("ION_MAGIC_CACHE_DIR", str(tmp_path / "cache"))
-    session = IonSession("custom", big_sandbox.api_url, big_sandbox.auth_url, big_sandbox.client_id,
-                         big_sandbox.client_secret, max_tries=1)
+    session = IonSession(
+        "custom",
+        big_sandbox.api_url,
+        big_sandbox.auth_url,
+        big_sandbox.client_id,
+        big_sandbox.client_secret,
+        max_tries=1,
+    )
     session.login()
     requests: list[str] = []
     session.transport._client.event_hooks["request"].append(lambda request: requests.append(str(request.url)))
@@ -55,8 +61,9 @@ def test_out_writes_every_row_with_the_frames_dtypes(session, tmp_path, name):
         assert back["serialNumber"].fillna("<NA>").tolist() == whole["serialNumber"].fillna("<NA>").tolist()
         return
     back = pq.read_table(path).to_pandas()
-    pd.testing.assert_frame_equal(back, whole.reset_index(drop=True), check_like=False, check_dtype=True,
-                                  obj="the Parquet output read back")
+    pd.testing.assert_frame_equal(
+        back, whole.reset_index(drop=True), check_like=False, check_dtype=True, obj="the Parquet output read back"
+    )
     glob = f"{path}/*.parquet" if name.endswith("/") else path
     total, distinct = duckdb.sql(f"SELECT count(*), count(DISTINCT id) FROM read_parquet('{glob}')").fetchall()[0]
     assert total == distinct == len(whole)
@@ -68,8 +75,9 @@ def test_a_dataset_is_written_in_parts_that_read_as_one_table(session, tmp_path,
     path = session.query(PULL, page_size=200, progress=False, out=f"{tmp_path}/parts/")
     parts = sorted((tmp_path / "parts").glob("part-*.parquet"))
     assert len(parts) == -(-len(whole) // 800)  # a part once 700 rows are in: every 4 pages of 200
-    total, distinct = duckdb.sql(f"SELECT count(*), count(DISTINCT id) FROM read_parquet('{path}/part-*.parquet')"
-                                 ).fetchall()[0]
+    total, distinct = duckdb.sql(
+        f"SELECT count(*), count(DISTINCT id) FROM read_parquet('{path}/part-*.parquet')"
+    ).fetchall()[0]
     assert total == distinct == len(whole)
 
 
@@ -85,8 +93,7 @@ def test_an_existing_output_is_never_overwritten_without_being_asked(session, tm
 
 
 @pytest.mark.parametrize("name", ["resumed.parquet", "resumed.csv", "resumed/"])
-def test_a_failed_pull_leaves_exactly_the_rows_received_and_resume_completes_it(session, big_sandbox, tmp_path,
-                                                                                 name):
+def test_a_failed_pull_leaves_exactly_the_rows_received_and_resume_completes_it(session, big_sandbox, tmp_path, name):
     whole = in_memory(session)
     target = f"{tmp_path}/{name}"
     big_sandbox.faults = Faults(rate_503=1.0, fail_every=6, graphql_only=True)  # the 6th request fails
@@ -136,11 +143,19 @@ def test_incomplete_results_and_mutations_are_never_cached(session, big_sandbox)
     sent = len(session.requests)
     complete = session.query(PULL, page_size=200, progress=False, cache="1h")
     assert len(session.requests) > sent and complete.attrs["ion"]["complete"]
-    session.query('mutation { createLocation(input: {name: "Cache bay"}) { location { id } } }',
-                  allow_mutation=True, progress=False, cache="1h")
+    session.query(
+        'mutation { createLocation(input: {name: "Cache bay"}) { location { id } } }',
+        allow_mutation=True,
+        progress=False,
+        cache="1h",
+    )
     sent = len(session.requests)
-    session.query('mutation { createLocation(input: {name: "Cache bay 2"}) { location { id } } }',
-                  allow_mutation=True, progress=False, cache="1h")
+    session.query(
+        'mutation { createLocation(input: {name: "Cache bay 2"}) { location { id } } }',
+        allow_mutation=True,
+        progress=False,
+        cache="1h",
+    )
     assert len(session.requests) == sent + 1
 
 
@@ -150,8 +165,12 @@ def test_arrow_backend_keeps_every_value_in_arrow_dtypes_and_explode_works(sessi
     assert all(isinstance(dtype, pd.ArrowDtype) for dtype in arrow.dtypes)
     assert arrow["id"].tolist() == numpy["id"].tolist()
     assert arrow["status"].astype(str).tolist() == numpy["status"].astype(str).tolist()
-    steps = session.query("{ runs(first: 3) { edges { node { id steps { id status } } } } }", progress=False,
-                          explode="steps", dtype_backend="pyarrow")
+    steps = session.query(
+        "{ runs(first: 3) { edges { node { id steps { id status } } } } }",
+        progress=False,
+        explode="steps",
+        dtype_backend="pyarrow",
+    )
     assert isinstance(steps["steps.id"].dtype, pd.ArrowDtype) and len(steps) >= 3
     with pytest.raises(IonError, match="dtype_backend"):
         session.query(PULL, progress=False, dtype_backend="arrow")

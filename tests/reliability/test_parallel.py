@@ -50,8 +50,11 @@ def test_parallel_equals_sequential_under_latency_and_faults(sandbox):
 @pytest.mark.parametrize("change", ["insert", "delete"])
 def test_rows_moving_during_the_pull_are_noticed_and_fetched_again_in_order(sandbox, change):
     session = login(sandbox)
-    victim = session.query('mutation { createLocation(input: {name: "Empty bay"}) { location { id _etag } } }',
-                           allow_mutation=True, progress=False).rename(columns=lambda name: name.split(".")[-1])
+    victim = session.query(
+        'mutation { createLocation(input: {name: "Empty bay"}) { location { id _etag } } }',
+        allow_mutation=True,
+        progress=False,
+    ).rename(columns=lambda name: name.split(".")[-1])
     victim = victim.iloc[0]
     calls = itertools.count()
 
@@ -91,12 +94,17 @@ def test_cursors_that_are_not_offsets_fall_back_to_sequential_paging():
 
     def resolve_items(_root, _info, first=None, after=None):
         start = 0 if after is None else int(after.removeprefix("key-")) + 1
-        page = items[start:start + (first or len(items))]
+        page = items[start : start + (first or len(items))]
         edges = [{"cursor": f"key-{start + i}", "node": node} for i, node in enumerate(page)]
-        return {"edges": edges, "pageInfo": {"hasNextPage": start + len(page) < len(items),
-                                             "startCursor": edges[0]["cursor"] if edges else None,
-                                             "endCursor": edges[-1]["cursor"] if edges else None,
-                                             "totalCount": len(items)}}
+        return {
+            "edges": edges,
+            "pageInfo": {
+                "hasNextPage": start + len(page) < len(items),
+                "startCursor": edges[0]["cursor"] if edges else None,
+                "endCursor": edges[-1]["cursor"] if edges else None,
+                "totalCount": len(items),
+            },
+        }
 
     schema.query_type.fields["items"].resolve = resolve_items
     requests = []
@@ -107,7 +115,8 @@ def test_cursors_that_are_not_offsets_fall_back_to_sequential_paging():
 
     client_schema = schema_from_introspection(graphql_sync(schema, INTROSPECTION_QUERY).data)
     options = QueryOptions(page_size=5, concurrency=4)
-    outcome = run(prepare("{ items { edges { node { id } } } }", client_schema, {}, options), send, options,
-                  endpoint="in-process")
+    outcome = run(
+        prepare("{ items { edges { node { id } } } }", client_schema, {}, options), send, options, endpoint="in-process"
+    )
     assert outcome.value["id"].tolist() == list(range(1, 24))
     assert outcome.results[0].concurrency == 1 and len(requests) == 5

@@ -34,8 +34,14 @@ def gzip_bomb() -> bytes:
 
 
 def transport_for(url: str, **options) -> Transport:
-    transport = Transport(f"{url}/graphql", url + TOKEN_PATH, url, Credentials("limits", "limits-secret"),
-                          policy=RetryPolicy(max_tries=1), **options)
+    transport = Transport(
+        f"{url}/graphql",
+        url + TOKEN_PATH,
+        url,
+        Credentials("limits", "limits-secret"),
+        policy=RetryPolicy(max_tries=1),
+        **options,
+    )
     transport.refresh_token()
     return transport
 
@@ -74,13 +80,18 @@ def test_the_limit_counts_plain_bodies_too_and_an_answer_under_it_is_read_whole(
 
 
 @pytest.mark.timeout(30)
-@pytest.mark.parametrize(("encoding", "body", "expected"), [
-    ("br", b"\x0b\x02\x80{}\x03", "Content-Encoding 'br', which was not asked for"),
-    ("gzip", b"\x1f\x8b\x08\x00broken", "gzip stream is broken or cut short"),
-])
+@pytest.mark.parametrize(
+    ("encoding", "body", "expected"),
+    [
+        ("br", b"\x0b\x02\x80{}\x03", "Content-Encoding 'br', which was not asked for"),
+        ("gzip", b"\x1f\x8b\x08\x00broken", "gzip stream is broken or cut short"),
+    ],
+)
 def test_a_body_that_cannot_be_decoded_is_one_clear_error(encoding, body, expected):
-    with serve(Reply(200, body, {"Content-Encoding": encoding})) as server, \
-            pytest.raises(TransportError, match="could not be decoded") as caught:
+    with (
+        serve(Reply(200, body, {"Content-Encoding": encoding})) as server,
+        pytest.raises(TransportError, match="could not be decoded") as caught,
+    ):
         transport_for(server.url).execute("{ x }")
     assert expected in str(caught.value) and caught.value.__cause__ is None and caught.value.__suppress_context__
 

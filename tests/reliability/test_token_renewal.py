@@ -40,8 +40,14 @@ def _resolve_items(_root, _info, first=None, after=None):
     start = 0 if after is None else int(base64.b64decode(after).decode().split(":")[1]) + 1
     ids = list(range(start + 1, min(ROWS, start + (first or ROWS)) + 1))
     edges = [{"cursor": _cursor(start + i), "node": {"id": n}} for i, n in enumerate(ids)]
-    return {"edges": edges, "pageInfo": {"hasNextPage": start + len(ids) < ROWS, "totalCount": ROWS,
-                                         "endCursor": edges[-1]["cursor"] if edges else None}}
+    return {
+        "edges": edges,
+        "pageInfo": {
+            "hasNextPage": start + len(ids) < ROWS,
+            "totalCount": ROWS,
+            "endCursor": edges[-1]["cursor"] if edges else None,
+        },
+    }
 
 
 SCHEMA = build_schema(SDL)
@@ -89,8 +95,11 @@ class AuthAndApi:
         with self.lock:
             self.token_requests += 1
             renewal = self.token_requests > 1
-            fault = self.fault_forever if renewal and self.fault_forever else \
-                (self.faults.pop(0) if renewal and self.faults else None)
+            fault = (
+                self.fault_forever
+                if renewal and self.fault_forever
+                else (self.faults.pop(0) if renewal and self.faults else None)
+            )
             if fault:
                 return FAULTS[fault]()
             token = f"tok-{self.token_requests}"

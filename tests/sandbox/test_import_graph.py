@@ -43,8 +43,9 @@ def _imports(module: str, source: str, known: set[str], *, is_package: bool = Fa
 
 
 def _imports_of(module: str, path: Path) -> set[str]:
-    return _imports(module, path.read_text(encoding="utf-8"), set(_modules("ion_magic")),
-                    is_package=path.name == "__init__.py")
+    return _imports(
+        module, path.read_text(encoding="utf-8"), set(_modules("ion_magic")), is_package=path.name == "__init__.py"
+    )
 
 
 def _graph() -> dict[str, set[str]]:
@@ -61,7 +62,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
         trail.append(module)
         for target in sorted(graph.get(module, ()) & graph.keys()):
             if state.get(target) == "open":
-                return [*trail[trail.index(target):], target]
+                return [*trail[trail.index(target) :], target]
             if target not in state and (found := visit(target)):
                 return found
         trail.pop()
@@ -83,8 +84,11 @@ def test_the_graph_sees_runtime_and_typing_imports() -> None:
     source = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ion_magic.sandbox.api import X\n"
     assert _imports(f"{SANDBOX}.loaders", source, set()) == {f"{SANDBOX}.api"}
     # Relative imports resolve against the importing module's package.
-    assert _imports(f"{SANDBOX}.mutations.runs", "from ..store import Store\nfrom . import inputs\n",
-                    {f"{SANDBOX}.mutations.inputs"}) == {f"{SANDBOX}.store", f"{SANDBOX}.mutations.inputs"}
+    assert _imports(
+        f"{SANDBOX}.mutations.runs",
+        "from ..store import Store\nfrom . import inputs\n",
+        {f"{SANDBOX}.mutations.inputs"},
+    ) == {f"{SANDBOX}.store", f"{SANDBOX}.mutations.inputs"}
 
 
 def test_the_sandbox_has_no_import_cycle() -> None:
@@ -96,9 +100,14 @@ def test_the_request_context_imports_nothing_of_the_sandbox() -> None:
 
 
 def test_the_sandbox_never_imports_the_client() -> None:
-    outside = {module: sorted(name for name in imported if name != SANDBOX and not name.startswith(f"{SANDBOX}.")
-                              and name not in CLIENT_LEAVES)
-               for module, imported in _graph().items()}
+    outside = {
+        module: sorted(
+            name
+            for name in imported
+            if name != SANDBOX and not name.startswith(f"{SANDBOX}.") and name not in CLIENT_LEAVES
+        )
+        for module, imported in _graph().items()
+    }
     assert {module: names for module, names in outside.items() if names} == {}
     modules = _modules("ion_magic")
     for leaf in CLIENT_LEAVES:

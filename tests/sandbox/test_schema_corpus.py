@@ -66,8 +66,9 @@ def test_the_documented_quirks(execute):
     """createRunStep answers under `step`, API keys under `apikey`, attributes carry `Etag`, suppliers `Attributes`."""
     issue = execute("{ issue(id: 1) { _etag attributes { Etag key value } } }")["data"]["issue"]
     assert issue["attributes"] and {attribute["Etag"] for attribute in issue["attributes"]} == {issue["_etag"]}
-    supplier = execute('{ suppliers(filters: {name: {eq: "Acme Corp"}}) { edges { node { Attributes { key type '
-                       'value } } } } }')["data"]["suppliers"]["edges"][0]["node"]
+    supplier = execute(
+        '{ suppliers(filters: {name: {eq: "Acme Corp"}}) { edges { node { Attributes { key type value } } } } }'
+    )["data"]["suppliers"]["edges"][0]["node"]
     assert "FILE_ATTACHMENT" in {attribute["type"] for attribute in supplier["Attributes"]}
     created = execute('mutation { createRunStep(input: {runId: 419, title: "Extra check"}) { step { id status } } }')
     assert created["data"]["createRunStep"]["step"]["status"] == "REDLINE"
@@ -76,8 +77,9 @@ def test_the_documented_quirks(execute):
 
 
 def test_scalars_give_dataframe_friendly_values(execute):
-    run = execute("{ run(id: 1964) { createdAt completedAt } purchaseOrderLine(id: 1) { needDate } "
-                  "step(id: 1) { slateContent } }")["data"]
+    run = execute(
+        "{ run(id: 1964) { createdAt completedAt } purchaseOrderLine(id: 1) { needDate } step(id: 1) { slateContent } }"
+    )["data"]
     assert run["run"]["createdAt"].endswith("+00:00")
     assert run["purchaseOrderLine"]["needDate"].count("-") == 2
     assert isinstance(json.loads(run["step"]["slateContent"]), list)
@@ -89,7 +91,8 @@ def test_table_backed_types_enums_and_filters_are_documented(api):
         documented_kind = (
             (isinstance(type_, GraphQLObjectType) and name in TABLE_OF_TYPE)
             or (isinstance(type_, GraphQLEnumType) and not name.startswith("__"))
-            or isinstance(type_, GraphQLInputObjectType))
+            or isinstance(type_, GraphQLInputObjectType)
+        )
         if documented_kind and not type_.description:
             undocumented.append(name)
     assert not undocumented

@@ -77,10 +77,15 @@ def test_untracked_parts_exist_too(store):
 
 def test_the_ids_of_ions_examples_exist(store):
     assert [row["id"] for row in store.sql("SELECT id FROM run_steps WHERE runId = 372 ORDER BY position")] == [
-        1133, 1134, 1135]
+        1133,
+        1134,
+        1135,
+    ]
     assert store.require("run_steps", 1135)["status"] == "REDLINE"
-    fields = store.sql("SELECT f.id FROM run_step_fields f JOIN run_steps s ON s.id = f.runStepId "
-                       "WHERE s.runId = 419 ORDER BY s.position, f.position")
+    fields = store.sql(
+        "SELECT f.id FROM run_step_fields f JOIN run_steps s ON s.id = f.runStepId "
+        "WHERE s.runId = 419 ORDER BY s.position, f.position"
+    )
     assert [row["id"] for row in fields][:3] == [1461, 1462, 1463]
     assert store.require("locations", 301)["name"] == "Stockroom A"
     assert {20, 22, 24, 26, 28, 1} <= {row["id"] for row in store.sql("SELECT id FROM parts")}
@@ -97,11 +102,15 @@ def test_the_seed_obeys_ions_rules(store):
     for inventory in store.sql("SELECT id, partId, quantity, quantityAvailable, status FROM part_inventories"):
         assert inventory_quantity_problem(parts[inventory["partId"]]["trackingType"], inventory["quantity"]) is None
         assert inventory["quantityAvailable"] == quantity_available(inventory["status"], inventory["quantity"])
-    assert not store.sql("SELECT partId, serialNumber FROM part_inventories WHERE serialNumber IS NOT NULL "
-                         "GROUP BY partId, serialNumber HAVING COUNT(*) > 1")
+    assert not store.sql(
+        "SELECT partId, serialNumber FROM part_inventories WHERE serialNumber IS NOT NULL "
+        "GROUP BY partId, serialNumber HAVING COUNT(*) > 1"
+    )
     assert store.scalar("SELECT MIN(quantity) FROM mbom_items") > 0
-    assert not store.sql("SELECT f.id FROM run_step_fields f JOIN run_steps s ON s.id = f.runStepId "
-                         "WHERE s.status = 'COMPLETE' AND f.required = 1 AND f.value IS NULL")
+    assert not store.sql(
+        "SELECT f.id FROM run_step_fields f JOIN run_steps s ON s.id = f.runStepId "
+        "WHERE s.status = 'COMPLETE' AND f.required = 1 AND f.value IS NULL"
+    )
     assert not store.sql("PRAGMA foreign_key_check")
 
 

@@ -21,8 +21,11 @@ def client():
 
 
 def form(sandbox: RunningSandbox, **overrides: str) -> dict[str, str]:
-    fields = {"grant_type": "client_credentials", "client_id": sandbox.client_id,
-              "client_secret": sandbox.client_secret}
+    fields = {
+        "grant_type": "client_credentials",
+        "client_id": sandbox.client_id,
+        "client_secret": sandbox.client_secret,
+    }
     fields.update(overrides)
     return {key: value for key, value in fields.items() if value is not None}
 
@@ -44,8 +47,7 @@ def test_token_endpoint_answers_like_keycloak_on_both_paths(sandbox, client, pat
 
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"access_token", "expires_in", "refresh_expires_in", "token_type", "not-before-policy",
-                         "scope"}
+    assert set(body) == {"access_token", "expires_in", "refresh_expires_in", "token_type", "not-before-policy", "scope"}
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == sandbox.token_lifetime
     assert body["refresh_expires_in"] == 0
@@ -62,8 +64,9 @@ def test_every_token_is_new_and_looks_like_a_jwt(sandbox, client):
 
 def test_http_basic_client_authentication_is_accepted(sandbox, client):
     credentials = base64.b64encode(f"{sandbox.client_id}:{sandbox.client_secret}".encode()).decode()
-    response = client.post(sandbox.token_url, data={"grant_type": "client_credentials"},
-                           headers={"Authorization": f"Basic {credentials}"})
+    response = client.post(
+        sandbox.token_url, data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {credentials}"}
+    )
     assert response.status_code == 200
     assert response.json()["access_token"]
 
@@ -76,13 +79,16 @@ def test_http_basic_client_authentication_is_accepted(sandbox, client):
 def test_bad_client_credentials_are_refused_as_invalid_client(sandbox, client, overrides):
     response = client.post(sandbox.token_url, data=form(sandbox, **overrides))
     assert response.status_code == 401
-    assert response.json() == {"error": "invalid_client",
-                               "error_description": "Invalid client or Invalid client credentials"}
+    assert response.json() == {
+        "error": "invalid_client",
+        "error_description": "Invalid client or Invalid client credentials",
+    }
 
 
 def test_wrong_basic_credentials_are_refused(sandbox, client):
-    response = client.post(sandbox.token_url, data={"grant_type": "client_credentials"},
-                           auth=(sandbox.client_id, "wrong"))
+    response = client.post(
+        sandbox.token_url, data={"grant_type": "client_credentials"}, auth=(sandbox.client_id, "wrong")
+    )
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
 
@@ -116,8 +122,11 @@ def test_graphql_accepts_the_token_raw_or_with_a_scheme(sandbox, client, scheme)
 
 @pytest.mark.parametrize(
     ("headers", "says"),
-    [({}, "Authentication required"), ({"Authorization": "Bearer not-a-token"}, "did not issue"),
-     ({"Authorization": "Bearer"}, "Authentication required")],
+    [
+        ({}, "Authentication required"),
+        ({"Authorization": "Bearer not-a-token"}, "did not issue"),
+        ({"Authorization": "Bearer"}, "Authentication required"),
+    ],
     ids=["missing", "unknown", "empty"],
 )
 def test_graphql_without_a_valid_token_is_401_saying_why(sandbox, client, headers, says):
@@ -165,11 +174,14 @@ def test_expire_tokens_expires_the_tokens_already_issued(fresh_sandbox, client):
 def test_custom_client_credentials_replace_the_demo_ones(client):
     with start_sandbox(client_id="acme-ci", client_secret="s3cret-value") as custom:
         assert "s3cret-value" not in repr(custom)
-        refused = client.post(custom.token_url, data={"grant_type": "client_credentials",
-                                                      "client_id": DEMO_CLIENT_ID,
-                                                      "client_secret": DEMO_CLIENT_SECRET})
-        accepted = client.post(custom.token_url, data={"grant_type": "client_credentials",
-                                                       "client_id": "acme-ci", "client_secret": "s3cret-value"})
+        refused = client.post(
+            custom.token_url,
+            data={"grant_type": "client_credentials", "client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET},
+        )
+        accepted = client.post(
+            custom.token_url,
+            data={"grant_type": "client_credentials", "client_id": "acme-ci", "client_secret": "s3cret-value"},
+        )
     assert refused.status_code == 401
     assert accepted.status_code == 200
 

@@ -55,8 +55,17 @@ def test_a_body_that_is_not_declared_json_is_415(sandbox, client, content_type):
         ([], "batch is empty"),
         ([{"query": RUNS}, {"nothing": 1}], "batch item 1"),
     ],
-    ids=["no-query", "blank-query", "query-not-string", "not-an-object", "variables-list", "variables-bad-string",
-         "operation-name-number", "empty-batch", "bad-batch-item"],
+    ids=[
+        "no-query",
+        "blank-query",
+        "query-not-string",
+        "not-an-object",
+        "variables-list",
+        "variables-bad-string",
+        "operation-name-number",
+        "empty-batch",
+        "bad-batch-item",
+    ],
 )
 def test_malformed_graphql_requests_are_400(sandbox, client, payload, says):
     response = client.post(sandbox.graphql_url, json=payload)
@@ -130,9 +139,14 @@ def test_a_cursor_that_is_not_one_is_a_graphql_error(sandbox, client):
     assert "cursor" in response.json()["errors"][0]["message"].lower()
 
 
-@pytest.mark.parametrize(("method", "path", "status"), [("GET", "/graphql", 405), ("GET", "/nowhere", 404),
-                                                        ("GET", "/realms/api-keys/protocol/openid-connect/token",
-                                                         405)])
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/graphql", 405),
+        ("GET", "/nowhere", 404),
+        ("GET", "/realms/api-keys/protocol/openid-connect/token", 405),
+    ],
+)
 def test_wrong_routes_answer_json_pointing_at_the_right_ones(sandbox, client, method, path, status):
     response = client.request(method, sandbox.api_url + path)
     assert response.status_code == status

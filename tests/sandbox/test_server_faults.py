@@ -133,8 +133,11 @@ def test_faults_can_target_queries_only(fresh_sandbox, client):
 
 
 def test_token_endpoint_faults_unless_graphql_only_and_health_never(fresh_sandbox, client):
-    token_form = {"grant_type": "client_credentials", "client_id": fresh_sandbox.client_id,
-                  "client_secret": fresh_sandbox.client_secret}
+    token_form = {
+        "grant_type": "client_credentials",
+        "client_id": fresh_sandbox.client_id,
+        "client_secret": fresh_sandbox.client_secret,
+    }
     fresh_sandbox.faults = Faults(rate_503=1.0)
     assert client.post(fresh_sandbox.token_url, data=token_form).status_code == 503
     assert client.get(fresh_sandbox.api_url + "/health").status_code == 200

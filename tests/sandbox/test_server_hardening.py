@@ -56,8 +56,10 @@ def resident_bytes() -> int:
 
 @pytest.mark.parametrize("path", [REALM_TOKEN_PATH, "/graphql"])
 def test_a_400_mb_declared_body_is_refused_before_a_byte_is_read(guarded, path):
-    head = (f"POST {path} HTTP/1.1\nHost: 127.0.0.1:{guarded.port}\nContent-Type: {CONTENT_TYPES[path]}\n"
-            f"Content-Length: {HUGE}\n")
+    head = (
+        f"POST {path} HTTP/1.1\nHost: 127.0.0.1:{guarded.port}\nContent-Type: {CONTENT_TYPES[path]}\n"
+        f"Content-Length: {HUGE}\n"
+    )
     # Only 10 bytes follow the headers: an answer can only come from refusing the declared size unread.
     answer, closed = raw_request(guarded.port, head, b'{"query":')
     assert status_of(answer) == 413
@@ -67,11 +69,15 @@ def test_a_400_mb_declared_body_is_refused_before_a_byte_is_read(guarded, path):
 
 
 @pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads the resident size from /proc")
-@pytest.mark.parametrize(("path", "authorized", "status"), [
-    (REALM_TOKEN_PATH, False, 413),
-    ("/graphql", False, 401),
-    ("/graphql", True, 413),
-], ids=["token-endpoint", "graphql-without-token", "graphql-with-token"])
+@pytest.mark.parametrize(
+    ("path", "authorized", "status"),
+    [
+        (REALM_TOKEN_PATH, False, 413),
+        ("/graphql", False, 401),
+        ("/graphql", True, 413),
+    ],
+    ids=["token-endpoint", "graphql-without-token", "graphql-with-token"],
+)
 def test_a_400_mb_chunked_body_is_cut_off_without_the_server_growing(guarded, path, authorized, status, caplog):
     """No Content-Length: the body streams in chunks until the server answers and closes the connection. The
     sandbox runs in this process, so its memory is this process's resident size. Closing on a client that is
@@ -80,8 +86,10 @@ def test_a_400_mb_chunked_body_is_cut_off_without_the_server_growing(guarded, pa
     caplog.set_level(logging.INFO, logger="ion_magic.sandbox")
     caplog.set_level(logging.INFO, logger="uvicorn.access")  # what it answered, when the reset hides it
     token = f"Authorization: {fetch_token(httpx.Client(), guarded)}\n" if authorized else ""
-    head = (f"POST {path} HTTP/1.1\nHost: localhost:{guarded.port}\nContent-Type: {CONTENT_TYPES[path]}\n"
-            f"Transfer-Encoding: chunked\n{token}")
+    head = (
+        f"POST {path} HTTP/1.1\nHost: localhost:{guarded.port}\nContent-Type: {CONTENT_TYPES[path]}\n"
+        f"Transfer-Encoding: chunked\n{token}"
+    )
     before = peak = resident_bytes()
     sent = 0
     answer = b""
@@ -117,8 +125,9 @@ def test_the_graphql_body_limit_is_configurable(gql_for):
         gql = gql_for(small)
         padded = "{ __typename }" + " " * 1_500
         assert gql(padded)["data"] == {"__typename": "Query"}
-        response = httpx.post(small.graphql_url, json={"query": padded + " " * 1_000},
-                              headers={"Authorization": gql.token})
+        response = httpx.post(
+            small.graphql_url, json={"query": padded + " " * 1_000}, headers={"Authorization": gql.token}
+        )
         assert response.status_code == 413
         assert "limit of 2000 bytes" in response.json()["errors"][0]["message"]
 
@@ -132,8 +141,11 @@ def test_loopback_host_headers_are_served(guarded, host):
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.nip.io:{port}", "0.0.0.0"])
 def test_a_foreign_host_header_is_refused_as_dns_rebinding(guarded, host):
     for path in ("/health", "/graphql", REALM_TOKEN_PATH):
-        response = httpx.request("GET" if path == "/health" else "POST", guarded.api_url + path,
-                                 headers={"Host": host.format(port=guarded.port)})
+        response = httpx.request(
+            "GET" if path == "/health" else "POST",
+            guarded.api_url + path,
+            headers={"Host": host.format(port=guarded.port)},
+        )
         assert response.status_code == 421
         assert "does not answer to the host name" in response.json()["errors"][0]["message"]
 
@@ -154,8 +166,14 @@ def test_a_non_loopback_host_with_the_demo_secret_is_refused_before_binding(host
 
 
 def run_command_line(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ion_magic.sandbox", *args], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "ion_magic.sandbox", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_the_command_line_refuses_a_secret_in_argv_without_echoing_it():
@@ -171,16 +189,27 @@ def test_the_command_line_refuses_a_public_host_with_the_demo_secret():
     assert result.returncode != 0
     assert SECRET_ENVIRONMENT_VARIABLE in result.stderr
     assert "Traceback" not in result.stderr
-    any_client = run_command_line("--port", "0", "--host", "0.0.0.0", "--any-client",
-                                  env={**env, SECRET_ENVIRONMENT_VARIABLE: "a-secret-of-my-own"})
+    any_client = run_command_line(
+        "--port",
+        "0",
+        "--host",
+        "0.0.0.0",
+        "--any-client",
+        env={**env, SECRET_ENVIRONMENT_VARIABLE: "a-secret-of-my-own"},
+    )
     assert any_client.returncode != 0 and "loopback only" in any_client.stderr
 
 
 def test_the_command_line_takes_the_secret_from_the_environment_and_never_prints_it():
     secret = "env-secret-4f9c2e"
-    process = subprocess.Popen([sys.executable, "-m", "ion_magic.sandbox", "--port", "0", "--client-id", "ci"],
-                               cwd=PROJECT_ROOT, env={**os.environ, SECRET_ENVIRONMENT_VARIABLE: secret},
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ion_magic.sandbox", "--port", "0", "--client-id", "ci"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, SECRET_ENVIRONMENT_VARIABLE: secret},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         banner = ""
         for line in process.stdout:
@@ -201,8 +230,10 @@ def test_the_command_line_takes_the_secret_from_the_environment_and_never_prints
 
 def test_a_client_that_disconnects_mid_body_is_one_log_line(guarded, caplog):
     caplog.set_level(logging.INFO)
-    head = (f"POST {REALM_TOKEN_PATH} HTTP/1.1\nHost: 127.0.0.1:{guarded.port}\n"
-            "Content-Type: application/x-www-form-urlencoded\nContent-Length: 1000\n")
+    head = (
+        f"POST {REALM_TOKEN_PATH} HTTP/1.1\nHost: 127.0.0.1:{guarded.port}\n"
+        "Content-Type: application/x-www-form-urlencoded\nContent-Length: 1000\n"
+    )
     with socket.create_connection(("127.0.0.1", guarded.port), timeout=10) as connection:
         connection.sendall(head.replace("\n", "\r\n").encode() + b"\r\ngrant_type=client")
         time.sleep(0.2)
@@ -211,8 +242,11 @@ def test_a_client_that_disconnects_mid_body_is_one_log_line(guarded, caplog):
         assert time.monotonic() < deadline, "the disconnect was never logged"
         time.sleep(0.05)
     time.sleep(0.2)
-    lines = [record for record in caplog.records if "disconnect" in record.getMessage().lower()
-             or record.exc_info or "Exception in ASGI" in record.getMessage()]
+    lines = [
+        record
+        for record in caplog.records
+        if "disconnect" in record.getMessage().lower() or record.exc_info or "Exception in ASGI" in record.getMessage()
+    ]
     assert len(lines) == 1, [record.getMessage() for record in lines]
     assert lines[0].exc_info is None
     assert lines[0].getMessage() == f"client disconnected before its request was read: POST {REALM_TOKEN_PATH}"

@@ -59,8 +59,7 @@ def test_the_ion_sandbox_console_script_runs_the_command_line():
 
 def test_the_command_line_serves_until_terminated():
     command = [sys.executable, "-m", "ion_magic.sandbox", "--port", "0", "--token-lifetime", "120"]
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         printed = []
         for line in process.stdout:
@@ -75,8 +74,7 @@ def test_the_command_line_serves_until_terminated():
 
         issued = httpx.post(
             auth_url + "/realms/api-keys/protocol/openid-connect/token",
-            data={"grant_type": "client_credentials", "client_id": DEMO_CLIENT_ID,
-                  "client_secret": DEMO_CLIENT_SECRET},
+            data={"grant_type": "client_credentials", "client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET},
         ).json()
         assert issued["expires_in"] == 120
         token = issued["access_token"]
@@ -95,7 +93,10 @@ def test_the_command_line_serves_until_terminated():
 def test_the_command_line_refuses_a_half_gateway_setting():
     result = subprocess.run(
         [sys.executable, "-m", "ion_magic.sandbox", "--gateway-timeout", "30"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     assert "--unpaginated-row-limit" in result.stderr

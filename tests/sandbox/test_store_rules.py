@@ -29,7 +29,6 @@ def execute(fresh_sandbox, gql_for) -> Callable[..., dict[str, Any]]:
     return gql_for(fresh_sandbox)
 
 
-
 UPDATE_STEP = """mutation ($input: UpdateRunStepInput!) {
   updateRunStep(input: $input) { runStep { id status _etag } } }"""
 SET_VALUE = """mutation ($input: UpdateRunStepFieldValueInput!) {
@@ -42,13 +41,20 @@ def run_status(execute, run_id: int) -> str:
 
 def test_ions_redline_flow_with_chained_etags(execute, store):
     """createRunStep -> TODO -> IN_PROGRESS -> field value -> COMPLETE, each with the etag the last answer gave."""
-    created = data(execute("""mutation { createRun(input: {title: "Leak check, bench unit", procedureId: 7}) {
-        run { id status steps { id status fields { id required } } } } }"""))["createRun"]["run"]
+    created = data(
+        execute("""mutation { createRun(input: {title: "Leak check, bench unit", procedureId: 7}) {
+        run { id status steps { id status fields { id required } } } } }""")
+    )["createRun"]["run"]
     run_id = created["id"]
     assert created["status"] == "TODO" and {step["status"] for step in created["steps"]} == {"TODO"}
 
-    step = data(execute("""mutation ($run: ID!) { createRunStep(input: {runId: $run, title: "Redline: re-torque"}) {
-        step { id status _etag } } }""", {"run": run_id}))["createRunStep"]["step"]
+    step = data(
+        execute(
+            """mutation ($run: ID!) { createRunStep(input: {runId: $run, title: "Redline: re-torque"}) {
+        step { id status _etag } } }""",
+            {"run": run_id},
+        )
+    )["createRunStep"]["step"]
     assert step["status"] == "REDLINE" and ETAG.match(step["_etag"])
     assert run_status(execute, run_id) == "REDLINE"
 
@@ -61,9 +67,13 @@ def test_ions_redline_flow_with_chained_etags(execute, store):
     started = started["updateRunStep"]["runStep"]
     assert run_status(execute, run_id) == "IN_PROGRESS"
 
-    field = data(execute("""mutation ($step: ID!) { createRunStepField(input: {runStepId: $step,
+    field = data(
+        execute(
+            """mutation ($step: ID!) { createRunStepField(input: {runStepId: $step,
         name: "Torque (in-lb)", type: NUMBER, required: true}) { runStepField { id value _etag } } }""",
-                         {"step": step["id"]}))["createRunStepField"]["runStepField"]
+            {"step": step["id"]},
+        )
+    )["createRunStepField"]["runStepField"]
     refused = execute(UPDATE_STEP, {"input": {"id": step["id"], "status": "COMPLETE", "etag": started["_etag"]}})
     assert "required field" in error(refused) and "Torque" in error(refused)
 
@@ -75,8 +85,9 @@ def test_ions_redline_flow_with_chained_etags(execute, store):
 
     for original in created["steps"]:
         etag = store.sql("SELECT _etag FROM run_steps WHERE id = ?", (original["id"],))[0]["_etag"]
-        for run_field in store.sql("SELECT id, type, _etag FROM run_step_fields WHERE runStepId = ?",
-                                   (original["id"],)):
+        for run_field in store.sql(
+            "SELECT id, type, _etag FROM run_step_fields WHERE runStepId = ?", (original["id"],)
+        ):
             value = {"BOOLEAN": True, "SIGNOFF": True, "NUMBER": 0.01}.get(run_field["type"], "ok")
             data(execute(SET_VALUE, {"input": {"id": run_field["id"], "value": value, "etag": run_field["_etag"]}}))
         data(execute(UPDATE_STEP, {"input": {"id": original["id"], "status": "COMPLETE", "etag": etag}}))
@@ -106,20 +117,23 @@ def test_the_manuals_redline_completion_derives_the_run_status(execute):
     assert run_status(execute, 372) == "IN_PROGRESS"
 
 
-@pytest.mark.parametrize(("statuses", "expected"), [
-    (["COMPLETE", "HOLD", "REDLINE"], "REDLINE"),  # the manual: REDLINE takes precedence over HOLD
-    (["REDLINE", "FAILED"], "REDLINE"),
-    (["COMPLETE", "FAILED", "TODO"], "FAILED"),  # the manual: a FAILED step makes the run FAILED
-    (["FAILED", "HOLD"], "FAILED"),
-    (["COMPLETE", "HOLD", "TODO"], "HOLD"),
-    (["COMPLETE", "COMPLETE"], "COMPLETE"),
-    (["COMPLETE", "CANCELED"], "COMPLETE"),
-    (["CANCELED", "CANCELED"], "CANCELED"),
-    (["COMPLETE", "TODO"], "IN_PROGRESS"),
-    (["IN_PROGRESS", "TODO"], "IN_PROGRESS"),
-    (["TODO", "TODO"], "TODO"),
-    ([], "TODO"),
-])
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        (["COMPLETE", "HOLD", "REDLINE"], "REDLINE"),  # the manual: REDLINE takes precedence over HOLD
+        (["REDLINE", "FAILED"], "REDLINE"),
+        (["COMPLETE", "FAILED", "TODO"], "FAILED"),  # the manual: a FAILED step makes the run FAILED
+        (["FAILED", "HOLD"], "FAILED"),
+        (["COMPLETE", "HOLD", "TODO"], "HOLD"),
+        (["COMPLETE", "COMPLETE"], "COMPLETE"),
+        (["COMPLETE", "CANCELED"], "COMPLETE"),
+        (["CANCELED", "CANCELED"], "CANCELED"),
+        (["COMPLETE", "TODO"], "IN_PROGRESS"),
+        (["IN_PROGRESS", "TODO"], "IN_PROGRESS"),
+        (["TODO", "TODO"], "TODO"),
+        ([], "TODO"),
+    ],
+)
 def test_run_status_derivation(statuses, expected):
     assert derive_run_status(statuses) == expected
 
@@ -144,13 +158,19 @@ def test_create_part_defaults_to_revision_a_and_refuses_duplicates(execute, stor
     assert store.scalar("SELECT COUNT(*) FROM parts") == count
     revision_b = data(execute(CREATE_PART, {"input": {"partNumber": "BRK-777", "revision": "B"}}))["createPart"]
     assert revision_b["part"]["revision"] == "B"
-    revised = data(execute("mutation ($id: ID!) { createPartRevision(input: {partId: $id}) { part { revision } } }",
-                           {"id": part["part"]["id"]}))
+    revised = data(
+        execute(
+            "mutation ($id: ID!) { createPartRevision(input: {partId: $id}) { part { revision } } }",
+            {"id": part["part"]["id"]},
+        )
+    )
     assert revised["createPartRevision"]["part"]["revision"] == "C"
 
 
-@pytest.mark.parametrize(("existing", "expected"), [([], "A"), (["A"], "B"), (["A", "C", "B"], "D"), (["Z"], "AA"),
-                                                    (["AZ"], "BA"), (["A", "01"], "B")])
+@pytest.mark.parametrize(
+    ("existing", "expected"),
+    [([], "A"), (["A"], "B"), (["A", "C", "B"], "D"), (["Z"], "AA"), (["AZ"], "BA"), (["A", "01"], "B")],
+)
 def test_next_revision(existing, expected):
     assert next_revision(existing) == expected
 
@@ -212,11 +232,11 @@ CREATE_MBOM = "mutation ($input: CreateMBomItemInput!) { createMbomItem(input: $
 def test_mbom_items_need_a_positive_quantity_and_a_unique_pair(execute, store):
     parent = data(execute(CREATE_PART, {"input": {"partNumber": "ASM-1"}}))["createPart"]["part"]["id"]
     child = data(execute(CREATE_PART, {"input": {"partNumber": "CMP-1"}}))["createPart"]["part"]["id"]
-    assert "greater than 0" in error(execute(CREATE_MBOM, {"input": {"partId": child, "parentId": parent,
-                                                                      "quantity": 0}}))
+    assert "greater than 0" in error(
+        execute(CREATE_MBOM, {"input": {"partId": child, "parentId": parent, "quantity": 0}})
+    )
     data(execute(CREATE_MBOM, {"input": {"partId": child, "parentId": parent, "quantity": 2}}))
-    assert "not unique" in error(execute(CREATE_MBOM, {"input": {"partId": child, "parentId": parent,
-                                                                  "quantity": 3}}))
+    assert "not unique" in error(execute(CREATE_MBOM, {"input": {"partId": child, "parentId": parent, "quantity": 3}}))
     assert "cycle" in error(execute(CREATE_MBOM, {"input": {"partId": parent, "parentId": child, "quantity": 1}}))
     assert store.scalar("SELECT COUNT(*) FROM mbom_items WHERE parentId IN (?, ?)", (parent, child)) == 1
 
@@ -232,28 +252,41 @@ def test_a_mutation_that_fails_after_writing_rolls_back(execute, store):
 def test_updates_issue_new_etags_and_deletes_check_them(execute, store):
     location = data(execute('mutation { createLocation(input: {name: "Bin 99"}) { location { id _etag } } }'))
     location = location["createLocation"]["location"]
-    stale = execute("mutation ($id: ID!) { deleteLocation(id: $id, etag: \"0123\") { id } }", {"id": location["id"]})
+    stale = execute('mutation ($id: ID!) { deleteLocation(id: $id, etag: "0123") { id } }', {"id": location["id"]})
     assert "Etag mismatch for Location" in error(stale)
     assert store.get("locations", location["id"]) is not None
-    deleted = data(execute("mutation ($id: ID!, $etag: String!) { deleteLocation(id: $id, etag: $etag) { id } }",
-                           {"id": location["id"], "etag": location["_etag"]}))
+    deleted = data(
+        execute(
+            "mutation ($id: ID!, $etag: String!) { deleteLocation(id: $id, etag: $etag) { id } }",
+            {"id": location["id"], "etag": location["_etag"]},
+        )
+    )
     assert deleted["deleteLocation"]["id"] == location["id"]
     assert store.get("locations", location["id"]) is None
 
     stocked = store.require("locations", 301)
-    occupied = execute("mutation ($etag: String!) { deleteLocation(id: 301, etag: $etag) { id } }",
-                       {"etag": stocked["_etag"]})
+    occupied = execute(
+        "mutation ($etag: String!) { deleteLocation(id: 301, etag: $etag) { id } }", {"etag": stocked["_etag"]}
+    )
     assert "still holds" in error(occupied) and "move them first" in error(occupied)
 
 
 def test_attributes_are_versioned_with_their_parent(execute):
     run = data(execute("{ run(id: 1964) { _etag } }"))["run"]
-    attribute = data(execute("""mutation ($etag: String!) { updateRunAttribute(input: {runId: 1964, key: "Vehicle",
-        value: "FV-099", etag: $etag}) { runAttribute { Etag id entityId } } }""", {"etag": run["_etag"]}))
+    attribute = data(
+        execute(
+            """mutation ($etag: String!) { updateRunAttribute(input: {runId: 1964, key: "Vehicle",
+        value: "FV-099", etag: $etag}) { runAttribute { Etag id entityId } } }""",
+            {"etag": run["_etag"]},
+        )
+    )
     new_etag = attribute["updateRunAttribute"]["runAttribute"]["Etag"]
     assert new_etag != run["_etag"] and data(execute("{ run(id: 1964) { _etag } }"))["run"]["_etag"] == new_etag
-    again = execute("""mutation ($etag: String!) { updateRunAttribute(input: {runId: 1964, key: "Vehicle",
-        value: "FV-100", etag: $etag}) { runAttribute { Etag } } }""", {"etag": run["_etag"]})
+    again = execute(
+        """mutation ($etag: String!) { updateRunAttribute(input: {runId: 1964, key: "Vehicle",
+        value: "FV-100", etag: $etag}) { runAttribute { Etag } } }""",
+        {"etag": run["_etag"]},
+    )
     assert "Etag mismatch for Run 1964" in error(again)
     values = data(execute("{ run(id: 1964) { attributes { key value } } }"))["run"]["attributes"]
     assert {"key": "Vehicle", "value": "FV-099"} in values
@@ -262,17 +295,29 @@ def test_attributes_are_versioned_with_their_parent(execute):
 def test_purchase_orders_are_deleted_receipts_first(execute, store):
     order_id = store.sql("SELECT id FROM purchase_orders WHERE status = 'RECEIVED' ORDER BY id LIMIT 1")[0]["id"]
     order = store.require("purchase_orders", order_id)
-    blocked = execute("mutation ($id: ID!, $etag: String!) { deletePurchaseOrder(id: $id, etag: $etag) { id } }",
-                      {"id": order_id, "etag": order["_etag"]})
+    blocked = execute(
+        "mutation ($id: ID!, $etag: String!) { deletePurchaseOrder(id: $id, etag: $etag) { id } }",
+        {"id": order_id, "etag": order["_etag"]},
+    )
     assert "delete the receipt first" in error(blocked)
-    receipts = store.sql("SELECT DISTINCT r.id, r._etag FROM receipts r JOIN receipt_items ri ON ri.receiptId = r.id "
-                         "JOIN purchase_order_lines l ON l.id = ri.purchaseOrderLineId WHERE l.purchaseOrderId = ?",
-                         (order_id,))
+    receipts = store.sql(
+        "SELECT DISTINCT r.id, r._etag FROM receipts r JOIN receipt_items ri ON ri.receiptId = r.id "
+        "JOIN purchase_order_lines l ON l.id = ri.purchaseOrderLineId WHERE l.purchaseOrderId = ?",
+        (order_id,),
+    )
     for receipt in receipts:
-        data(execute("mutation ($id: ID!, $etag: String!) { deleteReceipt(id: $id, etag: $etag) { id } }",
-                     {"id": receipt["id"], "etag": receipt["_etag"]}))
-    data(execute("mutation ($id: ID!, $etag: String!) { deletePurchaseOrder(id: $id, etag: $etag) { id } }",
-                 {"id": order_id, "etag": order["_etag"]}))
+        data(
+            execute(
+                "mutation ($id: ID!, $etag: String!) { deleteReceipt(id: $id, etag: $etag) { id } }",
+                {"id": receipt["id"], "etag": receipt["_etag"]},
+            )
+        )
+    data(
+        execute(
+            "mutation ($id: ID!, $etag: String!) { deletePurchaseOrder(id: $id, etag: $etag) { id } }",
+            {"id": order_id, "etag": order["_etag"]},
+        )
+    )
     assert store.get("purchase_orders", order_id) is None
     assert store.scalar("SELECT COUNT(*) FROM purchase_order_lines WHERE purchaseOrderId = ?", (order_id,)) == 0
 
@@ -288,12 +333,16 @@ def test_field_values_are_checked_against_the_field_type(execute, store):
 
 def test_abom_installation_marks_the_inventory_installed(execute, store):
     """Inventory 3 is the spare for build requirement 1 of assembly inventory 1."""
-    installed = data(execute("""mutation { createAbomInstallation(input: {buildRequirementId: 1, partInventoryId: 3,
-        quantity: 1}) { abomInstallation { partInventoryId quantity } } }"""))
+    installed = data(
+        execute("""mutation { createAbomInstallation(input: {buildRequirementId: 1, partInventoryId: 3,
+        quantity: 1}) { abomInstallation { partInventoryId quantity } } }""")
+    )
     assert installed["createAbomInstallation"]["abomInstallation"]["partInventoryId"] == 3
     assert store.require("part_inventories", 3)["status"] == "INSTALLED"
-    twice = execute("mutation { createAbomInstallation(input: {buildRequirementId: 1, partInventoryId: 3, "
-                    "quantity: 1}) { abomInstallation { id } } }")
+    twice = execute(
+        "mutation { createAbomInstallation(input: {buildRequirementId: 1, partInventoryId: 3, "
+        "quantity: 1}) { abomInstallation { id } } }"
+    )
     assert "INSTALLED" in error(twice)
 
 

@@ -71,10 +71,17 @@ def tls_sandbox(cache_dir: Path) -> Iterator[RunningSandbox]:
 def run_example_style_client(tmp_path: Path, library: str, variables: dict[str, str]) -> subprocess.CompletedProcess:
     script = tmp_path / "example_style_client.py"
     script.write_text(EXAMPLE_STYLE_CLIENT)
-    environment = {key: value for key, value in os.environ.items()
-                   if key not in PASTE_VARIABLES and not key.startswith("ION_")}
-    return subprocess.run([sys.executable, str(script), library], cwd=tmp_path, env={**environment, **variables},
-                          capture_output=True, text=True, timeout=60)
+    environment = {
+        key: value for key, value in os.environ.items() if key not in PASTE_VARIABLES and not key.startswith("ION_")
+    }
+    return subprocess.run(
+        [sys.executable, str(script), library],
+        cwd=tmp_path,
+        env={**environment, **variables},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def paste_lines(banner: str) -> dict[str, str]:
@@ -83,8 +90,14 @@ def paste_lines(banner: str) -> dict[str, str]:
 
 def test_the_command_line_prints_the_variables_that_make_an_example_style_script_run(tmp_path, cache_dir):
     command = [sys.executable, "-m", "ion_magic.sandbox", "--port", "0", "--tls", "--any-client"]
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, env={**os.environ, "ION_MAGIC_CACHE_DIR": str(cache_dir)})
+    process = subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "ION_MAGIC_CACHE_DIR": str(cache_dir)},
+    )
     try:
         banner = ""
         for line in process.stdout:
@@ -144,12 +157,15 @@ def test_the_certificate_lives_in_the_cache_is_reused_and_keeps_its_key_private(
 def test_any_client_issues_tokens_to_any_id_and_secret_but_not_to_no_id(tls_sandbox):
     with httpx.Client(verify=ssl.create_default_context(cafile=tls_sandbox.ca_file)) as client:
         for client_id, secret in (("9d5aeee2-da60-45ad", "x"), ("someone", ""), (tls_sandbox.client_id, "wrong")):
-            response = client.post(tls_sandbox.token_url, data={"grant_type": "client_credentials",
-                                                                "client_id": client_id, "client_secret": secret})
+            response = client.post(
+                tls_sandbox.token_url,
+                data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+            )
             assert response.status_code == 200, response.text
             token = response.json()["access_token"]
-            answer = client.post(tls_sandbox.graphql_url, json={"query": "{ __typename }"},
-                                 headers={"Authorization": token})
+            answer = client.post(
+                tls_sandbox.graphql_url, json={"query": "{ __typename }"}, headers={"Authorization": token}
+            )
             assert answer.json() == {"data": {"__typename": "Query"}}
         nobody = client.post(tls_sandbox.token_url, data={"grant_type": "client_credentials", "client_secret": "x"})
         assert nobody.status_code == 401
@@ -157,8 +173,9 @@ def test_any_client_issues_tokens_to_any_id_and_secret_but_not_to_no_id(tls_sand
 
 def test_without_any_client_an_unknown_client_is_still_refused(gql_for):
     with start_sandbox() as strict:
-        response = httpx.post(strict.token_url, data={"grant_type": "client_credentials", "client_id": "someone",
-                                                      "client_secret": "x"})
+        response = httpx.post(
+            strict.token_url, data={"grant_type": "client_credentials", "client_id": "someone", "client_secret": "x"}
+        )
         assert response.status_code == 401
         assert not strict.any_client and strict.ca_file is None
 
@@ -166,8 +183,12 @@ def test_without_any_client_an_unknown_client_is_still_refused(gql_for):
 def test_connect_reaches_a_tls_sandbox_through_ssl_cert_file(tls_sandbox, monkeypatch):
     """The Python API needs no option of its own for --tls: httpx takes the CA bundle from SSL_CERT_FILE."""
     monkeypatch.setenv("SSL_CERT_FILE", str(tls_sandbox.ca_file))
-    session = ion_magic.connect(api_url=tls_sandbox.api_url, auth_url=tls_sandbox.auth_url,
-                                client_id="a-client-id-of-our-own", client_secret="any secret")
+    session = ion_magic.connect(
+        api_url=tls_sandbox.api_url,
+        auth_url=tls_sandbox.auth_url,
+        client_id="a-client-id-of-our-own",
+        client_secret="any secret",
+    )
     try:
         frame = session.query("{ partInventories(filters: {locationId: {eq: 301}}) { edges { node { id } } } }")
     finally:

@@ -97,7 +97,9 @@ def bind_mutation_resolvers(schema: GraphQLSchema) -> None:
     assert isinstance(mutation_type, GraphQLObjectType)
     declared, implemented = set(mutation_type.fields), set(MUTATIONS)
     if declared != implemented:
-        raise ValueError(f"mutations without a resolver: {sorted(declared - implemented)}; "
-                         f"resolvers without a mutation: {sorted(implemented - declared)}")
+        raise ValueError(
+            f"mutations without a resolver: {sorted(declared - implemented)}; "
+            f"resolvers without a mutation: {sorted(implemented - declared)}"
+        )
     for name, field in mutation_type.fields.items():
         field.resolve = _transactional(MUTATIONS[name])

@@ -48,8 +48,9 @@ def entity_of(store: Store, value: Any) -> Row:
     entity_id = to_id(value, "entity id")
     found = store.sql("SELECT * FROM entities WHERE id = ?", (entity_id,))
     if not found:
-        raise NotFound(f"Entity {entity_id} does not exist; use the entityId of a part, inventory, run, step, "
-                       "location...")
+        raise NotFound(
+            f"Entity {entity_id} does not exist; use the entityId of a part, inventory, run, step, location..."
+        )
     return found[0]
 
 

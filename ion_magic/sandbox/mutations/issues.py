@@ -20,8 +20,12 @@ from ion_magic.sandbox.store import (
 
 def _issue_references(store: Store, input: Input) -> dict[str, Any]:
     references: dict[str, Any] = {}
-    for key, type_name in (("partInventoryId", "PartInventory"), ("runId", "Run"), ("runStepId", "RunStep"),
-                           ("assignedToId", "User")):
+    for key, type_name in (
+        ("partInventoryId", "PartInventory"),
+        ("runId", "Run"),
+        ("runStepId", "RunStep"),
+        ("assignedToId", "User"),
+    ):
         if key in input:
             target = optional_row(store, type_name, input[key])
             references[key] = target["id"] if target else None
@@ -29,18 +33,28 @@ def _issue_references(store: Store, input: Input) -> dict[str, Any]:
 
 
 def create_issue(store: Store, input: Input) -> dict[str, Any]:
-    values = given(input, "title", "description", "quantity", "cause", "disposition", "causeCondition",
-                    "expectedCondition")
-    issue = store.insert("issues", {**values, **_issue_references(store, input), "status": "PENDING",
-                                    "createdById": ME_USER_ID, "updatedById": ME_USER_ID})
+    values = given(
+        input, "title", "description", "quantity", "cause", "disposition", "causeCondition", "expectedCondition"
+    )
+    issue = store.insert(
+        "issues",
+        {
+            **values,
+            **_issue_references(store, input),
+            "status": "PENDING",
+            "createdById": ME_USER_ID,
+            "updatedById": ME_USER_ID,
+        },
+    )
     return {"issue": issue}
 
 
 def update_issue(store: Store, input: Input) -> dict[str, Any]:
     issue = row_of(store, "Issue", input["id"])
     store.check_etag("issues", issue, input["etag"])
-    changes = given(input, "title", "description", "quantity", "cause", "disposition", "causeCondition",
-                     "expectedCondition")
+    changes = given(
+        input, "title", "description", "quantity", "cause", "disposition", "causeCondition", "expectedCondition"
+    )
     changes.update(_issue_references(store, input))
     if input.get("status") is not None:
         changes["status"] = input["status"]

@@ -26,8 +26,10 @@ from ion_magic.sandbox.store import (
 def _ensure_part_unique(store: Store, part_number: str, revision: str) -> None:
     found = store.sql("SELECT id FROM parts WHERE partNumber = ? AND revision = ?", (part_number, revision))
     if found:
-        raise RuleViolation(f"Part number {part_number!r} revision {revision!r} is not unique: part "
-                            f"{found[0]['id']} already has it. Use createPartRevision to make a new revision.")
+        raise RuleViolation(
+            f"Part number {part_number!r} revision {revision!r} is not unique: part "
+            f"{found[0]['id']} already has it. Use createPartRevision to make a new revision."
+        )
 
 
 def create_part(store: Store, input: Input) -> dict[str, Any]:
@@ -35,25 +37,43 @@ def create_part(store: Store, input: Input) -> dict[str, Any]:
     revision = (input.get("revision") or "A").strip() or "A"
     _ensure_part_unique(store, part_number, revision)
     unit = optional_row(store, "UnitOfMeasurement", input.get("unitOfMeasureId"))
-    part = store.insert("parts", {
-        "partNumber": part_number, "revision": revision, "description": input.get("description"),
-        "trackingType": input.get("trackingType"), "supplierPartNumber": input.get("supplierPartNumber"),
-        "unitOfMeasureId": unit["id"] if unit else None,
-        "createdById": ME_USER_ID, "updatedById": ME_USER_ID})
+    part = store.insert(
+        "parts",
+        {
+            "partNumber": part_number,
+            "revision": revision,
+            "description": input.get("description"),
+            "trackingType": input.get("trackingType"),
+            "supplierPartNumber": input.get("supplierPartNumber"),
+            "unitOfMeasureId": unit["id"] if unit else None,
+            "createdById": ME_USER_ID,
+            "updatedById": ME_USER_ID,
+        },
+    )
     return {"part": part}
 
 
 def create_part_revision(store: Store, input: Input) -> dict[str, Any]:
     part = row_of(store, "Part", input["partId"])
-    existing = [row["revision"] for row in
-                store.sql("SELECT revision FROM parts WHERE partNumber = ?", (part["partNumber"],))]
+    existing = [
+        row["revision"] for row in store.sql("SELECT revision FROM parts WHERE partNumber = ?", (part["partNumber"],))
+    ]
     revision = (input.get("revision") or "").strip() or next_revision(existing)
     _ensure_part_unique(store, part["partNumber"], revision)
-    new_part = store.insert("parts", {
-        "partNumber": part["partNumber"], "revision": revision,
-        "description": input.get("description") or part["description"], "trackingType": part["trackingType"],
-        "supplierPartNumber": part["supplierPartNumber"], "unitOfMeasureId": part["unitOfMeasureId"],
-        "thumbnailId": part["thumbnailId"], "createdById": ME_USER_ID, "updatedById": ME_USER_ID})
+    new_part = store.insert(
+        "parts",
+        {
+            "partNumber": part["partNumber"],
+            "revision": revision,
+            "description": input.get("description") or part["description"],
+            "trackingType": part["trackingType"],
+            "supplierPartNumber": part["supplierPartNumber"],
+            "unitOfMeasureId": part["unitOfMeasureId"],
+            "thumbnailId": part["thumbnailId"],
+            "createdById": ME_USER_ID,
+            "updatedById": ME_USER_ID,
+        },
+    )
     for item in store.sql("SELECT partId, quantity FROM mbom_items WHERE parentId = ?", (part["id"],)):
         store.insert("mbom_items", {"partId": item["partId"], "parentId": new_part["id"], "quantity": item["quantity"]})
     return {"part": new_part}
@@ -70,8 +90,10 @@ def update_part(store: Store, input: Input) -> dict[str, Any]:
         for inventory in store.sql("SELECT id, quantity FROM part_inventories WHERE partId = ?", (part["id"],)):
             problem = inventory_quantity_problem(changes["trackingType"], inventory["quantity"])
             if problem:
-                raise RuleViolation(f"Part {part['id']} cannot become {changes['trackingType']}-tracked: inventory "
-                                    f"{inventory['id']} has {problem}. Fix that inventory first.")
+                raise RuleViolation(
+                    f"Part {part['id']} cannot become {changes['trackingType']}-tracked: inventory "
+                    f"{inventory['id']} has {problem}. Fix that inventory first."
+                )
     changes["updatedById"] = ME_USER_ID
     return {"part": store.update("parts", part["id"], changes, input["etag"])}
 
@@ -83,11 +105,15 @@ def _inventory_problem(part: Row, quantity: float) -> None:
 
 
 def _ensure_serial_unique(store: Store, part: Row, serial: str, inventory_id: int | None = None) -> None:
-    found = store.sql("SELECT id FROM part_inventories WHERE partId = ? AND serialNumber = ? AND id IS NOT ?",
-                      (part["id"], serial, inventory_id))
+    found = store.sql(
+        "SELECT id FROM part_inventories WHERE partId = ? AND serialNumber = ? AND id IS NOT ?",
+        (part["id"], serial, inventory_id),
+    )
     if found:
-        raise RuleViolation(f"Serial number {serial!r} is not unique for part {part['partNumber']} (part "
-                            f"{part['id']}): inventory {found[0]['id']} has it. Serial numbers are unique per part.")
+        raise RuleViolation(
+            f"Serial number {serial!r} is not unique for part {part['partNumber']} (part "
+            f"{part['id']}): inventory {found[0]['id']} has it. Serial numbers are unique per part."
+        )
 
 
 def _generated_number(store: Store, part: Row, column: str, prefix: str) -> str:
@@ -95,8 +121,9 @@ def _generated_number(store: Store, part: Row, column: str, prefix: str) -> str:
     while True:
         count += 1
         candidate = f"{prefix}-{part['id']}-{count:05d}"
-        if not store.sql(f'SELECT 1 FROM part_inventories WHERE partId = ? AND "{column}" = ?',
-                         (part["id"], candidate)):
+        if not store.sql(
+            f'SELECT 1 FROM part_inventories WHERE partId = ? AND "{column}" = ?', (part["id"], candidate)
+        ):
             return candidate
 
 
@@ -115,12 +142,25 @@ def create_part_inventory(store: Store, input: Input) -> dict[str, Any]:
         _ensure_serial_unique(store, part, serial)
     location = optional_row(store, "Location", input.get("locationId"))
     unit = optional_row(store, "UnitOfMeasurement", input.get("unitOfMeasureId"))
-    inventory = store.insert("part_inventories", {
-        "partId": part["id"], "quantity": quantity, "quantityAvailable": quantity_available("AVAILABLE", quantity),
-        "status": "AVAILABLE", "serialNumber": serial, "lotNumber": lot,
-        "locationId": location["id"] if location else None,
-        "unitOfMeasureId": unit["id"] if unit else part["unitOfMeasureId"], "cost": input.get("cost"),
-        "installed": 0, "kitted": 0, "received": 1, "createdById": ME_USER_ID, "updatedById": ME_USER_ID})
+    inventory = store.insert(
+        "part_inventories",
+        {
+            "partId": part["id"],
+            "quantity": quantity,
+            "quantityAvailable": quantity_available("AVAILABLE", quantity),
+            "status": "AVAILABLE",
+            "serialNumber": serial,
+            "lotNumber": lot,
+            "locationId": location["id"] if location else None,
+            "unitOfMeasureId": unit["id"] if unit else part["unitOfMeasureId"],
+            "cost": input.get("cost"),
+            "installed": 0,
+            "kitted": 0,
+            "received": 1,
+            "createdById": ME_USER_ID,
+            "updatedById": ME_USER_ID,
+        },
+    )
     return {"partInventory": inventory}
 
 
@@ -136,8 +176,9 @@ def update_part_inventory(store: Store, input: Input) -> dict[str, Any]:
     if "serialNumber" in input:
         serial = input["serialNumber"]
         if not serial and part["trackingType"] == "SERIAL":
-            raise RuleViolation(f"Part inventory {inventory['id']} is serial-tracked: its serial number cannot be "
-                                "removed.")
+            raise RuleViolation(
+                f"Part inventory {inventory['id']} is serial-tracked: its serial number cannot be removed."
+            )
         if serial:
             _ensure_serial_unique(store, part, serial, inventory["id"])
         changes["serialNumber"] = serial or None
@@ -165,8 +206,10 @@ def delete_part_inventory(store: Store, id: Any, etag: str) -> dict[str, Any]:
     for table, column, what in _INVENTORY_REFERENCES:
         found = store.sql(f'SELECT id FROM {table} WHERE "{column}" = ? LIMIT 1', (inventory["id"],))
         if found:
-            raise RuleViolation(f"Part inventory {inventory['id']} is used by {what} {found[0]['id']}, so it cannot "
-                                "be deleted; remove that reference first.")
+            raise RuleViolation(
+                f"Part inventory {inventory['id']} is used by {what} {found[0]['id']}, so it cannot "
+                "be deleted; remove that reference first."
+            )
     store.delete("part_inventories", inventory["id"], etag)
     return {"id": inventory["id"]}
 
@@ -174,21 +217,33 @@ def delete_part_inventory(store: Store, id: Any, etag: str) -> dict[str, Any]:
 def create_abom_for_part_inventory(store: Store, id: Any, etag: str) -> dict[str, Any]:
     inventory = row_of(store, "PartInventory", id)
     store.check_etag("part_inventories", inventory, etag)
-    existing = store.sql("SELECT id FROM abom_items WHERE partInventoryId = ? AND parentId IS NULL",
-                         (inventory["id"],))
+    existing = store.sql("SELECT id FROM abom_items WHERE partInventoryId = ? AND parentId IS NULL", (inventory["id"],))
     if existing:
-        raise RuleViolation(f"Part inventory {inventory['id']} already has an aBOM (root aBOM item "
-                            f"{existing[0]['id']}).")
-    root = store.insert("abom_items", {"partInventoryId": inventory["id"], "partId": inventory["partId"],
-                                       "quantity": inventory["quantity"] or 1})
+        raise RuleViolation(
+            f"Part inventory {inventory['id']} already has an aBOM (root aBOM item {existing[0]['id']})."
+        )
+    root = store.insert(
+        "abom_items",
+        {"partInventoryId": inventory["id"], "partId": inventory["partId"], "quantity": inventory["quantity"] or 1},
+    )
     for item in store.sql("SELECT * FROM mbom_items WHERE parentId = ? ORDER BY id", (inventory["partId"],)):
-        store.insert("abom_items", {"parentId": root["id"], "partId": item["partId"], "mbomItemId": item["id"],
-                                    "quantity": item["quantity"]})
-        if not store.sql("SELECT 1 FROM build_requirements WHERE partInventoryId = ? AND originMbomItemId = ?",
-                         (inventory["id"], item["id"])):
-            store.insert("build_requirements", {
-                "partId": item["partId"], "partInventoryId": inventory["id"],
-                "quantityPerParentPartInventory": item["quantity"], "originMbomItemId": item["id"]})
+        store.insert(
+            "abom_items",
+            {"parentId": root["id"], "partId": item["partId"], "mbomItemId": item["id"], "quantity": item["quantity"]},
+        )
+        if not store.sql(
+            "SELECT 1 FROM build_requirements WHERE partInventoryId = ? AND originMbomItemId = ?",
+            (inventory["id"], item["id"]),
+        ):
+            store.insert(
+                "build_requirements",
+                {
+                    "partId": item["partId"],
+                    "partInventoryId": inventory["id"],
+                    "quantityPerParentPartInventory": item["quantity"],
+                    "originMbomItemId": item["id"],
+                },
+            )
     store.touch("part_inventories", inventory["id"])
     return {"abomItem": root}
 
@@ -206,21 +261,35 @@ def create_abom_installation(store: Store, input: Input) -> dict[str, Any]:
     inventory = row_of(store, "PartInventory", input["partInventoryId"])
     quantity = input["quantity"]
     if inventory["partId"] != requirement["partId"]:
-        raise RuleViolation(f"Part inventory {inventory['id']} is of part {inventory['partId']}, but build "
-                            f"requirement {requirement['id']} needs part {requirement['partId']}.")
+        raise RuleViolation(
+            f"Part inventory {inventory['id']} is of part {inventory['partId']}, but build "
+            f"requirement {requirement['id']} needs part {requirement['partId']}."
+        )
     if inventory["id"] == requirement["partInventoryId"]:
         raise RuleViolation("An inventory cannot be installed into itself.")
     if inventory["status"] in ("INSTALLED", "SCRAPPED", "ON_ORDER"):
         raise RuleViolation(f"Part inventory {inventory['id']} is {inventory['status']} and cannot be installed.")
     at_least(quantity, 0, "The installed quantity", strict=True)
     if quantity > inventory["quantity"]:
-        raise RuleViolation(f"Cannot install {quantity:g} from part inventory {inventory['id']}: it holds only "
-                            f"{inventory['quantity']:g}.")
-    installation = store.insert("abom_installations", {
-        "buildRequirementId": requirement["id"], "partInventoryId": inventory["id"], "quantity": quantity,
-        "buildRequirementReferenceDesignatorId": input.get("buildRequirementReferenceDesignatorId")})
-    store.update("part_inventories", inventory["id"],
-                 {"status": "INSTALLED", "installed": 1, "kitted": 0, "quantityAvailable": 0.0}, check=False)
+        raise RuleViolation(
+            f"Cannot install {quantity:g} from part inventory {inventory['id']}: it holds only "
+            f"{inventory['quantity']:g}."
+        )
+    installation = store.insert(
+        "abom_installations",
+        {
+            "buildRequirementId": requirement["id"],
+            "partInventoryId": inventory["id"],
+            "quantity": quantity,
+            "buildRequirementReferenceDesignatorId": input.get("buildRequirementReferenceDesignatorId"),
+        },
+    )
+    store.update(
+        "part_inventories",
+        inventory["id"],
+        {"status": "INSTALLED", "installed": 1, "kitted": 0, "quantityAvailable": 0.0},
+        check=False,
+    )
     return {"abomInstallation": installation}
 
 
@@ -230,15 +299,22 @@ def create_build_requirement(store: Store, input: Input) -> dict[str, Any]:
     origin = optional_row(store, "MBomItem", input.get("originMbomItemId"))
     for key in ("quantityPerParentPartInventory", "fixedQuantityPerBuildRequirement"):
         at_least(input.get(key), 0, key, strict=False)
-    requirement = store.insert("build_requirements", {
-        "partId": part["id"], "partInventoryId": inventory["id"],
-        "quantityPerParentPartInventory": input.get("quantityPerParentPartInventory"),
-        "fixedQuantityPerBuildRequirement": input.get("fixedQuantityPerBuildRequirement"),
-        "madeOnAssembly": bool(input.get("madeOnAssembly")), "originMbomItemId": origin["id"] if origin else None})
+    requirement = store.insert(
+        "build_requirements",
+        {
+            "partId": part["id"],
+            "partInventoryId": inventory["id"],
+            "quantityPerParentPartInventory": input.get("quantityPerParentPartInventory"),
+            "fixedQuantityPerBuildRequirement": input.get("fixedQuantityPerBuildRequirement"),
+            "madeOnAssembly": bool(input.get("madeOnAssembly")),
+            "originMbomItemId": origin["id"] if origin else None,
+        },
+    )
     return {"buildRequirement": requirement}
 
 
 # ---------------------------------------------------------------------- mBOM
+
 
 def _check_mbom_link(store: Store, part: Row, parent: Row, quantity: float | None) -> None:
     if part["id"] == parent["id"]:
@@ -247,10 +323,14 @@ def _check_mbom_link(store: Store, part: Row, parent: Row, quantity: float | Non
         raise RuleViolation(f"mBOM item quantity must be greater than 0, got {quantity!r}.")
     cycle = store.scalar(
         "WITH RECURSIVE below(id) AS (SELECT ? UNION SELECT m.partId FROM mbom_items m JOIN below b "
-        "ON m.parentId = b.id) SELECT 1 FROM below WHERE id = ?", (part["id"], parent["id"]))
+        "ON m.parentId = b.id) SELECT 1 FROM below WHERE id = ?",
+        (part["id"], parent["id"]),
+    )
     if cycle:
-        raise RuleViolation(f"Part {parent['id']} is already inside the mBOM of part {part['id']}; adding part "
-                            f"{part['id']} under it would make a cycle.")
+        raise RuleViolation(
+            f"Part {parent['id']} is already inside the mBOM of part {part['id']}; adding part "
+            f"{part['id']} under it would make a cycle."
+        )
 
 
 def create_mbom_item(store: Store, input: Input) -> dict[str, Any]:
@@ -258,8 +338,10 @@ def create_mbom_item(store: Store, input: Input) -> dict[str, Any]:
     parent = row_of(store, "Part", input["parentId"])
     existing = store.sql("SELECT id FROM mbom_items WHERE partId = ? AND parentId = ?", (part["id"], parent["id"]))
     if existing:
-        raise RuleViolation(f"mBOM item for part {part['id']} under parent {parent['id']} is not unique: mBOM item "
-                            f"{existing[0]['id']} already links them; change its quantity instead.")
+        raise RuleViolation(
+            f"mBOM item for part {part['id']} under parent {parent['id']} is not unique: mBOM item "
+            f"{existing[0]['id']} already links them; change its quantity instead."
+        )
     _check_mbom_link(store, part, parent, input["quantity"])
     item = store.insert("mbom_items", {"partId": part["id"], "parentId": parent["id"], "quantity": input["quantity"]})
     return {"mbomItem": item}
@@ -268,8 +350,11 @@ def create_mbom_item(store: Store, input: Input) -> dict[str, Any]:
 def delete_mbom_item(store: Store, id: Any, etag: str) -> dict[str, Any]:
     item = row_of(store, "MBomItem", id)
     store.check_etag("mbom_items", item, etag)
-    used = store.sql("SELECT id FROM abom_items WHERE mbomItemId = ? UNION SELECT id FROM build_requirements "
-                     "WHERE originMbomItemId = ? LIMIT 1", (item["id"], item["id"]))
+    used = store.sql(
+        "SELECT id FROM abom_items WHERE mbomItemId = ? UNION SELECT id FROM build_requirements "
+        "WHERE originMbomItemId = ? LIMIT 1",
+        (item["id"], item["id"]),
+    )
     if used:
         raise RuleViolation(f"mBOM item {item['id']} is used in an aBOM, so it can't be deleted.")
     for table in ("mbom_item_reference_designators", "mbom_substitutes", "mbom_item_step_associations"):
@@ -280,8 +365,10 @@ def delete_mbom_item(store: Store, id: Any, etag: str) -> dict[str, Any]:
 
 def create_mbom_item_reference_designator(store: Store, input: Input) -> dict[str, Any]:
     item = row_of(store, "MBomItem", input["mbomItemId"])
-    designator = store.insert("mbom_item_reference_designators", {
-        "mbomItemId": item["id"], "value": required_text(input["value"], "The reference designator")})
+    designator = store.insert(
+        "mbom_item_reference_designators",
+        {"mbomItemId": item["id"], "value": required_text(input["value"], "The reference designator")},
+    )
     return {"mbomItemReferenceDesignator": designator}
 
 
@@ -326,8 +413,14 @@ def create_or_update_multiple_mboms(store: Store, input: Input) -> dict[str, Any
         if revision:
             candidates = [part for part in candidates if part["revision"] == revision]
         if not candidates:
-            errors.append({"rowId": index, "errorMsg": f"No part {part_number!r}"
-                           + (f" revision {revision!r}" if revision else "") + "; create it first."})
+            errors.append(
+                {
+                    "rowId": index,
+                    "errorMsg": f"No part {part_number!r}"
+                    + (f" revision {revision!r}" if revision else "")
+                    + "; create it first.",
+                }
+            )
             continue
         part = max(candidates, key=lambda candidate: (len(candidate["revision"]), candidate["revision"]))
         parts_of_rows[index] = part
@@ -349,8 +442,9 @@ def create_or_update_multiple_mboms(store: Store, input: Input) -> dict[str, Any
                 store.update("mbom_items", item_id, {"quantity": quantity}, check=False)
             else:
                 _check_mbom_link(store, part, parent, quantity)
-                item_id = store.insert("mbom_items", {"partId": part["id"], "parentId": parent["id"],
-                                                      "quantity": quantity})["id"]
+                item_id = store.insert(
+                    "mbom_items", {"partId": part["id"], "parentId": parent["id"], "quantity": quantity}
+                )["id"]
                 new_rows.append(index)
         except RuleViolation as violation:
             errors.append({"rowId": index, "errorMsg": str(violation)})
@@ -359,7 +453,8 @@ def create_or_update_multiple_mboms(store: Store, input: Input) -> dict[str, Any
             substitute = store.sql("SELECT id FROM parts WHERE partNumber = ? ORDER BY id DESC", (substitute_number,))
             if not substitute:
                 errors.append({"rowId": index, "errorMsg": f"No substitute part {substitute_number!r}."})
-            elif not store.sql("SELECT 1 FROM mbom_substitutes WHERE mbomItemId = ? AND partId = ?",
-                               (item_id, substitute[0]["id"])):
+            elif not store.sql(
+                "SELECT 1 FROM mbom_substitutes WHERE mbomItemId = ? AND partId = ?", (item_id, substitute[0]["id"])
+            ):
                 store.insert("mbom_substitutes", {"mbomItemId": item_id, "partId": substitute[0]["id"]})
     return {"errorMessages": errors, "newMbomRowIds": new_rows}

@@ -52,13 +52,30 @@ def _copy_procedure_steps(store: Store, procedure_id: int, run_id: int) -> None:
 
     visit(None)
     for position, step in enumerate(ordered, 1):
-        run_step = store.insert("run_steps", {
-            "runId": run_id, "stepId": step["id"], "title": step["title"], "content": step["content"],
-            "status": "TODO", "position": position, "createdById": ME_USER_ID})
+        run_step = store.insert(
+            "run_steps",
+            {
+                "runId": run_id,
+                "stepId": step["id"],
+                "title": step["title"],
+                "content": step["content"],
+                "status": "TODO",
+                "position": position,
+                "createdById": ME_USER_ID,
+            },
+        )
         for field in store.sql("SELECT * FROM step_fields WHERE stepId = ? ORDER BY position, id", (step["id"],)):
-            store.insert("run_step_fields", {
-                "runStepId": run_step["id"], "name": field["name"], "type": field["type"],
-                "required": field["required"], "unit": field["unit"], "position": field["position"]})
+            store.insert(
+                "run_step_fields",
+                {
+                    "runStepId": run_step["id"],
+                    "name": field["name"],
+                    "type": field["type"],
+                    "required": field["required"],
+                    "unit": field["unit"],
+                    "position": field["position"],
+                },
+            )
 
 
 def create_run(store: Store, input: Input) -> dict[str, Any]:
@@ -66,13 +83,23 @@ def create_run(store: Store, input: Input) -> dict[str, Any]:
     inventory = optional_row(store, "PartInventory", input.get("partInventoryId"))
     part = optional_row(store, "Part", input.get("partId"))
     if inventory and part and inventory["partId"] != part["id"]:
-        raise RuleViolation(f"Part inventory {inventory['id']} is of part {inventory['partId']}, not part "
-                            f"{part['id']}: give a matching partId, or leave partId out.")
+        raise RuleViolation(
+            f"Part inventory {inventory['id']} is of part {inventory['partId']}, not part "
+            f"{part['id']}: give a matching partId, or leave partId out."
+        )
     part_id = part["id"] if part else (inventory["partId"] if inventory else None)
-    run = store.insert("runs", {
-        "title": required_text(input["title"], "The run title"), "procedureId": procedure["id"],
-        "partInventoryId": inventory["id"] if inventory else None, "partId": part_id, "status": "TODO",
-        "createdById": ME_USER_ID, "updatedById": ME_USER_ID})
+    run = store.insert(
+        "runs",
+        {
+            "title": required_text(input["title"], "The run title"),
+            "procedureId": procedure["id"],
+            "partInventoryId": inventory["id"] if inventory else None,
+            "partId": part_id,
+            "status": "TODO",
+            "createdById": ME_USER_ID,
+            "updatedById": ME_USER_ID,
+        },
+    )
     _copy_procedure_steps(store, procedure["id"], run["id"])
     return {"run": refresh_run_status(store, run["id"])}
 
@@ -83,11 +110,21 @@ def create_run_step(store: Store, input: Input) -> dict[str, Any]:
     if position is None:
         position = store.next_position("run_steps", "runId = ?", (run["id"],))
     else:
-        store.execute("UPDATE run_steps SET position = position + 1 WHERE runId = ? AND position >= ?",
-                      (run["id"], position))
-    step = store.insert("run_steps", {
-        "runId": run["id"], "title": required_text(input["title"], "The step title"), "content": input.get("content"),
-        "status": "REDLINE", "position": position, "createdById": ME_USER_ID, "updatedById": ME_USER_ID})
+        store.execute(
+            "UPDATE run_steps SET position = position + 1 WHERE runId = ? AND position >= ?", (run["id"], position)
+        )
+    step = store.insert(
+        "run_steps",
+        {
+            "runId": run["id"],
+            "title": required_text(input["title"], "The step title"),
+            "content": input.get("content"),
+            "status": "REDLINE",
+            "position": position,
+            "createdById": ME_USER_ID,
+            "updatedById": ME_USER_ID,
+        },
+    )
     refresh_run_status(store, run["id"])
     return {"step": step}
 
@@ -99,13 +136,20 @@ def update_run_step(store: Store, input: Input) -> dict[str, Any]:
     status = input.get("status")
     if status is not None:
         if status == "COMPLETE":
-            missing = [row["name"] for row in store.sql(
-                "SELECT name FROM run_step_fields WHERE runStepId = ? AND required = 1 AND value IS NULL "
-                "ORDER BY position, id", (step["id"],))]
+            missing = [
+                row["name"]
+                for row in store.sql(
+                    "SELECT name FROM run_step_fields WHERE runStepId = ? AND required = 1 AND value IS NULL "
+                    "ORDER BY position, id",
+                    (step["id"],),
+                )
+            ]
             if missing:
                 names = ", ".join(repr(name) for name in missing)
-                raise RuleViolation(f"Run step {step['id']} cannot be COMPLETE: required field(s) {names} have no "
-                                    "value; set them with updateRunStepFieldValue first.")
+                raise RuleViolation(
+                    f"Run step {step['id']} cannot be COMPLETE: required field(s) {names} have no "
+                    "value; set them with updateRunStepFieldValue first."
+                )
         changes["status"] = status
         changes["completedAt"] = utc_now() if status == "COMPLETE" else None
     changes["updatedById"] = ME_USER_ID
@@ -116,10 +160,17 @@ def update_run_step(store: Store, input: Input) -> dict[str, Any]:
 
 def create_run_step_field(store: Store, input: Input) -> dict[str, Any]:
     step = row_of(store, "RunStep", input["runStepId"])
-    field = store.insert("run_step_fields", {
-        "runStepId": step["id"], "name": required_text(input["name"], "The field name"), "type": input["type"],
-        "required": bool(input.get("required")), "unit": input.get("unit"),
-        "position": store.next_position("run_step_fields", "runStepId = ?", (step["id"],))})
+    field = store.insert(
+        "run_step_fields",
+        {
+            "runStepId": step["id"],
+            "name": required_text(input["name"], "The field name"),
+            "type": input["type"],
+            "required": bool(input.get("required")),
+            "unit": input.get("unit"),
+            "position": store.next_position("run_step_fields", "runStepId = ?", (step["id"],)),
+        },
+    )
     return {"runStepField": field}
 
 
@@ -147,8 +198,10 @@ def _field_value(field: Row, value: Any) -> Any:
         ok = isinstance(value, str)
         expected = "a string"
     if not ok:
-        raise RuleViolation(f"Run-step field {field['id']} {field['name']!r} is {field_type}: its value must be "
-                            f"{expected} (or null), got {value!r}.")
+        raise RuleViolation(
+            f"Run-step field {field['id']} {field['name']!r} is {field_type}: its value must be "
+            f"{expected} (or null), got {value!r}."
+        )
     return value
 
 
@@ -157,8 +210,10 @@ def update_run_step_field_value(store: Store, input: Input) -> dict[str, Any]:
     store.check_etag("run_step_fields", field, input["etag"])
     step = store.require("run_steps", field["runStepId"])
     if step["status"] in ("COMPLETE", "CANCELED"):
-        raise RuleViolation(f"Run step {step['id']} is {step['status']}, so its fields are locked; set the step "
-                            "back to IN_PROGRESS with updateRunStep before changing them.")
+        raise RuleViolation(
+            f"Run step {step['id']} is {step['status']}, so its fields are locked; set the step "
+            "back to IN_PROGRESS with updateRunStep before changing them."
+        )
     value = _field_value(field, input.get("value"))
     return {"runStepField": store.update("run_step_fields", field["id"], {"value": value}, input["etag"])}
 
