@@ -24,9 +24,9 @@ from typing import Any
 from graphql import build_schema, get_named_type, parse
 from shapes import SDL, SHAPES, Shape
 
+from ion_magic.bodies import decode_json
 from ion_magic.frame_plan import FramePlan, plan_frame
 from ion_magic.frames import FrameBuilder
-from ion_magic.transport import decode_json
 
 SCHEMA = build_schema(SDL)
 

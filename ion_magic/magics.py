@@ -7,22 +7,22 @@ ipywidgets) is imported when a magic first needs it, so `%load_ext ion_magic` st
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import getpass
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from IPython.core.error import StdinNotImplementedError, UsageError
+from IPython.core.error import StdinNotImplementedError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 from traitlets import Bool, Enum, Float, Integer, TraitError, Unicode, validate
 
 from . import options as defaults
 from .completion.ipython import register_ipython_completer, register_saved_name_completer
-from .environments import ENVIRONMENT_NAMES, SANDBOX
-from .errors import IonError, IonValidationError, NotLoggedInError
+from .environments import ENVIRONMENT_NAMES
+from .errors import IonError, NotLoggedInError
+from .magic_options import parse_options, query_options, user_errors
+from .reports import describe_cache, status_line, where_tag
 from .schema_channel import SchemaChannel, run_roots
 
 if TYPE_CHECKING:
@@ -33,80 +33,6 @@ if TYPE_CHECKING:
     from .widgets import LoginWidget
 
 NOT_LOGGED_IN = "Not logged in: run %ion_login (or %ion_login --sandbox to use the embedded ION sandbox)."
-
-
-def _arguments(magic: Callable[..., Any], line: str) -> Any:
-    """The magic's parsed options; unbalanced quotes are a usage error like any other bad option."""
-    try:
-        return parse_argstring(magic, line)
-    except ValueError as error:
-        raise IonError(f"Cannot read the options {line!r}: {error}.") from None
-
-
-# The options %%ion and %ion share: one list, so that both magics always take the same.
-QUERY_OPTIONS = (
-    argument("var", nargs="?", help="Also assign the result to this variable (then print a summary)."),
-    argument("--all", action="store_true", help="Follow pageInfo.endCursor until hasNextPage is false."),
-    argument("--max-rows", type=int, help="Stop once N rows are in."),
-    argument("--page-size", type=int, help="`first` to use when the magic pages (default IonMagic.page_size)."),
-    argument(
-        "--after",
-        action="append",
-        metavar="[ROOT=]CURSOR",
-        help="Start after this cursor (to resume); ROOT=CURSOR when the cell has several roots.",
-    ),
-    argument("--concurrency", type=int, help="Pages in flight at once (default IonMagic.max_concurrency)."),
-    argument("--no-progress", action="store_true", help="Show no progress bar for this cell."),
-    argument(
-        "--explode",
-        action="append",
-        metavar="PATH",
-        help="One row per element of the list field at PATH; repeat for a nested chain.",
-    ),
-    argument("--raw", action="store_true", help="Return the response's data dict, every page merged."),
-    argument(
-        "--out",
-        metavar="PATH",
-        help="Write the rows as they arrive: a .parquet or .csv file, or a directory "
-        "ending in / for a Parquet dataset; VAR gets the path.",
-    ),
-    argument("--resume", action="store_true", help="Continue an incomplete --out output where it stopped."),
-    argument("--overwrite", action="store_true", help="Replace an existing --out output (or --save file)."),
-    argument(
-        "--cache",
-        metavar="TTL",
-        help="Reuse a result pulled within TTL (10m, 2h, 1d; default IonMagic.cache_ttl); no request is sent.",
-    ),
-    argument("--refresh", action="store_true", help="Pull again even when the cache has a fresh result."),
-    argument("--allow-mutation", action="store_true", help="Required to run a mutation."),
-    argument("--dry-run", action="store_true", help="Parse, validate, bind and plan; send nothing."),
-    argument("--explain", action="store_true", help="Print the plain Python that does the same; send nothing."),
-)
-
-
-def query_options(magic: Callable[..., Any]) -> Callable[..., Any]:
-    """Add QUERY_OPTIONS to a magic, in their order."""
-    for option in reversed(QUERY_OPTIONS):
-        magic = option(magic)
-    return magic
-
-
-def user_errors(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Show IonErrors as one message without a traceback, with any secret masked."""
-
-    @functools.wraps(method)
-    def wrapper(self: IonMagic, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except IonError as error:
-            message = str(error)
-            if self.session is not None:
-                if isinstance(error, IonValidationError):
-                    message += self.session.schema_note("%ion_schema --refresh")
-                message = self.session.credentials.redact(message)
-            raise UsageError(message) from None
-
-    return wrapper
 
 
 @magics_class
@@ -202,7 +128,7 @@ class IonMagic(Magics):
         from .login import LoginRequest
         from .widgets import LoginWidget
 
-        args = _arguments(self.ion_login, line)
+        args = parse_options(self.ion_login, line)
         if not (args.app or args.sandbox or args.env or args.client_id or args.api_url or args.auth_url):
             return LoginWidget(self._login)
         request = LoginRequest(
@@ -242,36 +168,10 @@ class IonMagic(Magics):
             self.session.close()
         self.session = session
         self.channel.publish(session)
-        return self._status_line(session)
-
-    @staticmethod
-    def _status_line(session: IonSession) -> str:
-        left = session.credentials.seconds_left()
-        expires = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=left)).strftime("%H:%M:%S UTC")
-        schema = session.schema
-        if schema is None:
-            known = "schema unknown (introspection refused): dtypes are inferred, cells are not validated"
-        else:
-            mutations = len(schema.mutation_type.fields) if schema.mutation_type else 0
-            queries = len(schema.query_type.fields) if schema.query_type else 0
-            known = f"schema: {queries} queries, {mutations} mutations"
-        return (
-            f"Logged in to {session.environment} ({session.graphql_url}) as client {session.client_id}, "
-            f"acting as {session.identity.describe()}; the token expires at {expires} "
-            f"(in {left / 60:.0f} min) and is renewed as needed; {known}."
-        )
-
-    @staticmethod
-    def _where(session: IonSession, is_mutation: bool) -> str:
-        """The tag a summary line ends with: the environment unless it is the sandbox; for a mutation, the
-        environment and the organization always."""
-        if is_mutation:
-            organization = session.identity.organization or "unknown"
-            return f"  [{session.environment}, organization {organization}]"
-        return "" if session.environment == SANDBOX else f"  [{session.environment}]"
+        return status_line(session)
 
     def _print_summary(self, summary: str, session: IonSession, is_mutation: bool) -> None:
-        where = self._where(session, is_mutation)
+        where = where_tag(session, is_mutation)
         print("\n".join(line + where for line in summary.splitlines()))
 
     @line_magic
@@ -306,7 +206,7 @@ class IonMagic(Magics):
         """Browse the schema: a type, a query or a mutation by name (any case), or search it."""
         from .schema_docs import SchemaNameError, describe_name, describe_roots, describe_search, search_schema
 
-        args = _arguments(self.ion_schema, line)
+        args = parse_options(self.ion_schema, line)
         session = self._require_session()
         if args.refresh:
             session.load_schema(refresh=True)
@@ -349,7 +249,7 @@ class IonMagic(Magics):
     @user_errors
     def ion_line(self, line: str) -> Any:
         """Run a saved operation: %ion NAME [VAR] [options], with every option of %%ion."""
-        args = _arguments(self.ion_line, line)
+        args = parse_options(self.ion_line, line)
         library = self._library()
         saved = library.find(args.name, args.operation)
         return self._query(
@@ -368,24 +268,14 @@ class IonMagic(Magics):
     @user_errors
     def ion_cache(self, line: str) -> None:
         """The result cache of %%ion --cache: list its entries, or clear it."""
-        from .result_cache import ResultCache, default_results_dir, describe_age
+        from .result_cache import ResultCache, default_results_dir
 
-        args = _arguments(self.ion_cache, line)
+        args = parse_options(self.ion_cache, line)
         cache = ResultCache(default_results_dir())
         if args.action == "clear":
             print(f"Removed {cache.clear()} cached result(s) from {cache.directory}.")
-            return
-        entries = cache.entries()
-        if not entries:
-            print(f"The result cache is empty ({cache.directory}).")
-            return
-        now = dt.datetime.now(dt.UTC).timestamp()
-        for entry in entries:
-            print(
-                f"{entry.key[:12]}  {entry.label:<40}  {describe_age(now - entry.created):>7} old  "
-                f"{entry.bytes / 1e6:8.2f} MB"
-            )
-        print(f"{len(entries)} result(s), {sum(e.bytes for e in entries) / 1e6:.2f} MB in {cache.directory}")
+        else:
+            print(describe_cache(cache))
 
     # -- queries -----------------------------------------------------------------------------------
     @magic_arguments()
@@ -395,7 +285,7 @@ class IonMagic(Magics):
     @user_errors
     def ion(self, line: str, cell: str) -> Any:
         """Run the GraphQL operation in the cell; return a DataFrame of the connection's nodes."""
-        args = _arguments(self.ion, line)
+        args = parse_options(self.ion, line)
         library = self._library()
         schema = self.session.schema if self.session else None
         if args.overwrite and not args.save and not args.out:

@@ -20,7 +20,8 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1] / PACKAGE
 
 # The magic layer: the modules that talk to IPython and Jupyter (and `lab`, which starts JupyterLab).
 MAGIC_LAYER = {
-    f"{PACKAGE}.{name}" for name in ("magics", "widgets", "schema_channel", "progress", "completion.ipython", "lab")
+    f"{PACKAGE}.{name}"
+    for name in ("magics", "magic_options", "widgets", "schema_channel", "progress", "completion.ipython", "lab")
 }
 # The package's __init__ is the extension's entry point: load_ipython_extension imports the magics.
 ENTRY_POINT = PACKAGE
