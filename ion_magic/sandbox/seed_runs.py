@@ -22,7 +22,7 @@ from ion_magic.sandbox.seed_factory import (
     Weighted,
     slate,
 )
-from ion_magic.sandbox.seed_parts import PartsFactory
+from ion_magic.sandbox.seed_procedures import ProceduresFactory
 
 _RUN_STATUSES = Weighted(
     {"COMPLETE": 45, "IN_PROGRESS": 20, "TODO": 15, "HOLD": 5, "REDLINE": 5, "FAILED": 5, "CANCELED": 5}
@@ -33,7 +33,7 @@ _CAUSES = Weighted(dict(catalog.ISSUE_CAUSES))
 _SEVERITIES = Weighted({"Minor": 6, "Major": 3, "Critical": 1})
 
 
-class RunsFactory(PartsFactory):
+class RunsFactory(ProceduresFactory):
     """Adds the runs and quality stages."""
 
     def all_runs(self) -> None:
