@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 
-from ion_magic.sandbox import seed_catalog as catalog
+from ion_magic.sandbox import seed_catalog_products as products
 from ion_magic.sandbox.context import Row
 from ion_magic.sandbox.rules import quantity_available
 from ion_magic.sandbox.seed_factory import (
@@ -29,7 +29,7 @@ class PartsFactory(FactoryBase):
     """Adds the parts, mBOM, built-assembly and inventory stages."""
 
     def parts_and_boms(self) -> None:
-        for index, (number, description) in enumerate(catalog.TOP_ASSEMBLIES):
+        for index, (number, description) in enumerate(products.TOP_ASSEMBLIES):
             row = self.add(
                 "parts",
                 {
@@ -53,7 +53,7 @@ class PartsFactory(FactoryBase):
             self.attribute("Part", part.id, "Drawing Number", f"{number}-DWG")
             self.attribute("Part", part.id, "Approval Status", "Released")
             self.attribute("Part", part.id, "Export Classification", "ITAR USML IV(h)" if index < 4 else "EAR99")
-        families = catalog.PART_FAMILIES
+        families = products.PART_FAMILIES
         next_id = FIRST_COMPONENT_PART_ID
         for index in range(COMPONENT_PARTS_PER_SCALE * self.scale):
             family = families[index] if index < len(families) else self.rng.choices(families, _FAMILY_WEIGHTS)[0]

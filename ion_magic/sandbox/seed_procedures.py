@@ -4,7 +4,7 @@ edges, mBOM item associations, and one datagrid step.
 
 from __future__ import annotations
 
-from ion_magic.sandbox import seed_catalog as catalog
+from ion_magic.sandbox import seed_catalog_products as products
 from ion_magic.sandbox.context import Row
 from ion_magic.sandbox.seed_factory import SeedProcedure, slate
 from ion_magic.sandbox.seed_purchasing import PurchasingFactory
@@ -15,7 +15,7 @@ class ProceduresFactory(PurchasingFactory):
 
     def procedures_and_steps(self) -> None:
         standard_step: Row | None = None
-        for index, (title, kind, assembly_index, step_titles) in enumerate(catalog.PROCEDURES):
+        for index, (title, kind, assembly_index, step_titles) in enumerate(products.PROCEDURES):
             day = 10 + index * 3
             row = self.add(
                 "procedures",
@@ -40,12 +40,12 @@ class ProceduresFactory(PurchasingFactory):
             labels += {0: ["engineering_build"], 9: ["composite_deck"], 4: ["qualification"]}.get(index, [])
             for label in labels:
                 self.tables["procedure_family_labels"].append({"familyId": row["id"], "labelId": self.label_ids[label]})
-            pool = catalog.FIELD_POOLS[kind]
+            pool = products.FIELD_POOLS[kind]
             cursor = 0
             previous: Row | None = None
             for position, entry in enumerate(step_titles, 1):
                 step_title, children = (entry, ()) if isinstance(entry, str) else entry
-                fields = catalog.STEP_FIELD_OVERRIDES.get((title, step_title))
+                fields = products.STEP_FIELD_OVERRIDES.get((title, step_title))
                 if fields is None:
                     count = 1 + (position - 1) % 3
                     fields = tuple(pool[(cursor + offset) % len(pool)] for offset in range(count))
@@ -121,7 +121,7 @@ class ProceduresFactory(PurchasingFactory):
         )
         step["familyId"] = step["id"]
         procedure.steps.append(step)
-        templates = {template[0]: template for template in catalog.FIELD_TEMPLATES}
+        templates = {template[0]: template for template in products.FIELD_TEMPLATES}
         rows = []
         for field_position, name in enumerate(field_names, 1):
             _name, field_type, required, unit, options, extra = templates[name]
@@ -156,7 +156,7 @@ class ProceduresFactory(PurchasingFactory):
     def datagrid(self, step: Row) -> None:
         self.attachment(step["entityId"], "Step", "TPA-1000_assembly_drawing.pdf", "application/pdf", 12)
         columns: list[Row] = []
-        for index, (header, kind) in enumerate(catalog.DATAGRID_COLUMNS):
+        for index, (header, kind) in enumerate(products.DATAGRID_COLUMNS):
             columns.append(
                 self.add(
                     "datagrid_columns",
