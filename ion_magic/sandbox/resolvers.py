@@ -34,7 +34,8 @@ from ion_magic.sandbox.connections import ConnectionSpec, RowSource, resolve_con
 from ion_magic.sandbox.context import ME_USER_ID, RequestContext, Resolver, Row
 from ion_magic.sandbox.loaders import children, object_by_key, related_rows, values_of
 from ion_magic.sandbox.scalars import to_id
-from ion_magic.sandbox.store import TABLE_OF_TYPE, Store
+from ion_magic.sandbox.store import Store
+from ion_magic.sandbox.type_tables import TABLE_OF_TYPE
 
 _IDS = "IN (SELECT value FROM json_each(?))"
 

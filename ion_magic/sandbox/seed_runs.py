@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ion_magic.sandbox import seed_catalog as catalog
+from ion_magic.sandbox import seed_catalog_products as products
 from ion_magic.sandbox.context import Row
 from ion_magic.sandbox.rules import derive_run_status
 from ion_magic.sandbox.seed_factory import (
@@ -22,18 +22,18 @@ from ion_magic.sandbox.seed_factory import (
     Weighted,
     slate,
 )
-from ion_magic.sandbox.seed_parts import PartsFactory
+from ion_magic.sandbox.seed_procedures import ProceduresFactory
 
 _RUN_STATUSES = Weighted(
     {"COMPLETE": 45, "IN_PROGRESS": 20, "TODO": 15, "HOLD": 5, "REDLINE": 5, "FAILED": 5, "CANCELED": 5}
 )
 _ISSUE_STATUSES = Weighted({"RESOLVED": 45, "IN_PROGRESS": 20, "IN_REVIEW": 15, "PENDING": 20})
 _DISPOSITIONS = Weighted({"REWORK": 30, "USE_AS_IS": 25, "REPAIR": 15, "SCRAP": 20, "RETURN_TO_VENDOR": 10})
-_CAUSES = Weighted(dict(catalog.ISSUE_CAUSES))
+_CAUSES = Weighted(dict(products.ISSUE_CAUSES))
 _SEVERITIES = Weighted({"Minor": 6, "Major": 3, "Critical": 1})
 
 
-class RunsFactory(PartsFactory):
+class RunsFactory(ProceduresFactory):
     """Adds the runs and quality stages."""
 
     def all_runs(self) -> None:
@@ -59,7 +59,7 @@ class RunsFactory(PartsFactory):
     def run_inventory(self, procedure: SeedProcedure) -> int | None:
         """What a run works on: a unit of the procedure's assembly (each unit is built by one run only; tests
         may repeat), any inventory for inspections and rework, nothing for maintenance."""
-        assembly_index = next(entry[2] for entry in catalog.PROCEDURES if entry[0] == procedure.row["title"])
+        assembly_index = next(entry[2] for entry in products.PROCEDURES if entry[0] == procedure.row["title"])
         if procedure.row["type"] == "MAINTENANCE":
             return None
         if assembly_index is None:
@@ -179,7 +179,7 @@ class RunsFactory(PartsFactory):
         return ordered
 
     def field_value(self, template: Row, day: float, *, failing: bool) -> Any:
-        catalog_entry = next(entry for entry in catalog.FIELD_TEMPLATES if entry[0] == template["name"])
+        catalog_entry = next(entry for entry in products.FIELD_TEMPLATES if entry[0] == template["name"])
         field_type, extra = template["type"], catalog_entry[5]
         if field_type == "NUMBER":
             low, high = extra
@@ -280,8 +280,8 @@ class RunsFactory(PartsFactory):
                 status = _ISSUE_STATUSES.draw(self.rng)
                 disposition = None if status == "PENDING" else _DISPOSITIONS.draw(self.rng)
             cause = "Workmanship" if index == 0 else _CAUSES.draw(self.rng)
-            defect_index = self.rng.randrange(len(catalog.ISSUE_DEFECTS))
-            defect = catalog.ISSUE_DEFECTS[defect_index]
+            defect_index = self.rng.randrange(len(products.ISSUE_DEFECTS))
+            defect = products.ISSUE_DEFECTS[defect_index]
             inventory = self.rng.choice(self.inventories)
             part = self.parts[inventory["partId"]]
             run = self.rng.choice(self.runs) if self.rng.random() < 0.4 else None

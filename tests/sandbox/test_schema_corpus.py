@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType, parse, validate
 
-from ion_magic.sandbox.store import TABLE_OF_TYPE
+from ion_magic.sandbox.type_tables import TABLE_OF_TYPE
 
 CORPUS_PATH = Path(__file__).resolve().parents[2].parent / "shared" / "ion-api" / "corpus.json"
 if not CORPUS_PATH.is_file():

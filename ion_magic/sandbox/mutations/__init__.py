@@ -13,7 +13,7 @@ from typing import Any
 from graphql import GraphQLError, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
 
 from ion_magic.sandbox.context import RequestContext, Resolver
-from ion_magic.sandbox.mutations import issues, organization, parts, procedures, purchasing, runs
+from ion_magic.sandbox.mutations import boms, issues, organization, parts, procedures, purchasing, runs
 from ion_magic.sandbox.store import StoreError
 
 MUTATIONS: dict[str, Callable[..., dict[str, Any]]] = {
@@ -29,14 +29,14 @@ MUTATIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "createPartInventory": parts.create_part_inventory,
     "updatePartInventory": parts.update_part_inventory,
     "deletePartInventory": parts.delete_part_inventory,
-    "createAbomForPartInventory": parts.create_abom_for_part_inventory,
-    "updateAbomItem": parts.update_abom_item,
-    "createAbomInstallation": parts.create_abom_installation,
-    "createBuildRequirement": parts.create_build_requirement,
-    "createMbomItem": parts.create_mbom_item,
-    "deleteMbomItem": parts.delete_mbom_item,
-    "createMbomItemReferenceDesignator": parts.create_mbom_item_reference_designator,
-    "createOrUpdateMultipleMboms": parts.create_or_update_multiple_mboms,
+    "createAbomForPartInventory": boms.create_abom_for_part_inventory,
+    "updateAbomItem": boms.update_abom_item,
+    "createAbomInstallation": boms.create_abom_installation,
+    "createBuildRequirement": boms.create_build_requirement,
+    "createMbomItem": boms.create_mbom_item,
+    "deleteMbomItem": boms.delete_mbom_item,
+    "createMbomItemReferenceDesignator": boms.create_mbom_item_reference_designator,
+    "createOrUpdateMultipleMboms": boms.create_or_update_multiple_mboms,
     "createProcedure": procedures.create_procedure,
     "createStep": procedures.create_step,
     "updateStep": procedures.update_step,

@@ -6,7 +6,8 @@ from typing import Any
 
 from ion_magic.sandbox.context import Row
 from ion_magic.sandbox.scalars import to_id
-from ion_magic.sandbox.store import TABLE_OF_TYPE, NotFound, RuleViolation, Store
+from ion_magic.sandbox.store import NotFound, RuleViolation, Store
+from ion_magic.sandbox.type_tables import TABLE_OF_TYPE
 
 Input = dict[str, Any]
 

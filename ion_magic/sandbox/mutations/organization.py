@@ -22,11 +22,11 @@ from ion_magic.sandbox.mutations.inputs import (
 from ion_magic.sandbox.rules import attachment_urls
 from ion_magic.sandbox.scalars import to_id
 from ion_magic.sandbox.store import (
-    TABLE_OF_TYPE,
     NotFound,
     RuleViolation,
     Store,
 )
+from ion_magic.sandbox.type_tables import TABLE_OF_TYPE
 
 _BARCODE_ENTITY_TYPES = {"LOCATIONS": "Location", "PARTS": "Part", "PART_INVENTORIES": "PartInventory", "RUNS": "Run"}
 
