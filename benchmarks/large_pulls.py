@@ -85,8 +85,9 @@ def in_child(mode: str, server: ReplayServer, rows: int, out: str) -> dict[str, 
     return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
 
 
-def cached_rerun(server: ReplayServer, rows: int) -> tuple[float, float, int]:
-    """Seconds of the pull that fills the cache, seconds of the re-run, requests the re-run sent."""
+def cached_rerun(server: ReplayServer, rows: int) -> tuple[float, list[float], int]:
+    """Seconds of the pull that fills the cache, seconds of three re-runs (the first also loads the Parquet
+    reader), and the requests the re-runs sent."""
     session = login(server.api_url(rows), server.auth_url)
     sent: list[str] = []
     session.transport._client.event_hooks["request"].append(lambda request: sent.append(str(request.url)))
@@ -94,9 +95,12 @@ def cached_rerun(server: ReplayServer, rows: int) -> tuple[float, float, int]:
     session.query(QUERY, page_size=PAGE_SIZE, progress=False, cache="1h", refresh=True)
     pulled = time.perf_counter() - started
     before = len(sent)
-    started = time.perf_counter()
-    session.query(QUERY, page_size=PAGE_SIZE, progress=False, cache="1h")
-    return pulled, time.perf_counter() - started, len(sent) - before
+    reruns = []
+    for _ in range(3):
+        started = time.perf_counter()
+        session.query(QUERY, page_size=PAGE_SIZE, progress=False, cache="1h")
+        reruns.append(time.perf_counter() - started)
+    return pulled, reruns, len(sent) - before
 
 
 def backend_memory(server: ReplayServer, rows: int) -> tuple[int, int]:
@@ -145,8 +149,10 @@ def main() -> None:
     print(f"out_dataset_peak_rss_growth_mb: {median(streamed, 'peak_growth_mb'):.0f}  (goal <= 150)")
     print(f"cached_rows: {args.cached_rows}")
     print(f"cache_fill_pull_seconds: {pulled:.2f}")
-    print(f"cached_rerun_seconds: {rerun:.3f}")
-    print(f"cached_rerun_to_pull_ratio: {rerun / pulled:.3f}  (goal <= 0.05)")
+    print(f"cached_first_rerun_seconds: {rerun[0]:.3f}  (loads the Parquet reader too)")
+    print(f"cached_first_rerun_to_pull_ratio: {rerun[0] / pulled:.3f}  (goal <= 0.05)")
+    print(f"cached_rerun_median_seconds: {statistics.median(rerun):.3f}")
+    print(f"cached_rerun_median_to_pull_ratio: {statistics.median(rerun) / pulled:.3f}  (goal <= 0.05)")
     print(f"cached_rerun_requests: {requests}  (goal 0)")
     print(
         f"pyarrow_to_default_frame_memory_ratio: {arrow_bytes / default_bytes:.2f}  (goal <= 0.60; "
