@@ -92,8 +92,9 @@ def _resume_points(plan: OperationPlan, options: QueryOptions) -> dict[str, str]
     if scalars:
         raise IonError(f"{', '.join(scalars)} holds one value, not rows: nothing was sent. Run it without --out.")
     starts = {}
+    targets = _targets(plan, options)
     for root in plan.roots:
-        target = _targets(plan, options)[root.response_key]
+        target = targets[root.response_key]
         exists = target.exists()
         if options.resume:
             record = ResumeRecord.read(target)
